@@ -1,0 +1,89 @@
+import { AuthError } from './errors.js';
+import { parseStrictJsonObject } from './strict-json.js';
+
+/**
+ * Strict decoding of a compact JWS (RFC 7515 §7.1), before anything trusts it.
+ *
+ * Node's `Buffer.from(s, 'base64url')` accepts padding, whitespace, `+` and `/`, and ignores
+ * non-zero trailing bits, and `buf.toString('utf8')` replaces invalid sequences
+ * (security-rules.md §0.2). Either lets one token have many spellings, which breaks
+ * token-keyed caches and deny lists, so each segment is checked against the canonical
+ * alphabet and trailing bits here (R02), and decoded with a fatal UTF-8 decoder (R03).
+ */
+
+/** A token split and decoded, not yet verified. */
+export interface DecodedJws {
+  readonly header: Record<string, unknown>;
+  readonly payload: Record<string, unknown>;
+  readonly signature: Buffer;
+}
+
+/** Size limits checked before any decoding (security-rules.md R39, §10.10). */
+export interface JwsLimits {
+  readonly maxTokenBytes: number;
+  readonly maxHeaderBytes: number;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+// `ignoreBOM: true` keeps a leading BOM in the text, so the JSON parser refuses it (§10.9)
+// instead of the decoder silently dropping it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes one segment, or throws if it is not canonical unpadded base64url. */
+export function decodeBase64UrlStrict(segment: string): Buffer | undefined {
+  if (!BASE64URL.test(segment)) return undefined;
+  const rest = segment.length % 4;
+  if (rest === 1) return undefined;
+  if (rest !== 0) {
+    // The last character carries 4 (rest 2) or 2 (rest 3) bits that encode nothing; they must
+    // be zero, or "QQ" and "QR" would both be the letter "A".
+    const value = ALPHABET.indexOf(segment[segment.length - 1]!);
+    const unusedMask = rest === 2 ? 0x0f : 0x03;
+    if ((value & unusedMask) !== 0) return undefined;
+  }
+  return Buffer.from(segment, 'base64url');
+}
+
+function decodeJsonSegment(segment: string): Record<string, unknown> {
+  const bytes = decodeBase64UrlStrict(segment);
+  if (bytes === undefined) throw new AuthError('MALFORMED', { cause: 'segment is not base64url' });
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new AuthError('MALFORMED', { cause: 'segment is not UTF-8' });
+  }
+  try {
+    return parseStrictJsonObject(text);
+  } catch (err) {
+    throw new AuthError('MALFORMED', { cause: err });
+  }
+}
+
+/**
+ * Split and decode `token` under the strict rules, or throw an {@link AuthError}
+ * (`TOO_LARGE` or `MALFORMED`).
+ */
+export function decodeCompactJws(token: unknown, limits: JwsLimits): DecodedJws {
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new AuthError('MALFORMED', { cause: 'token is not a non-empty string' });
+  }
+  // Caps come before any split or allocation (CVE-2025-30204: a token made of dots).
+  if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+    // Exactly three segments: a five-part JWE is never decrypted (R01, CVE-2022-36083).
+    throw new AuthError('MALFORMED', { cause: 'not three segments' });
+  }
+  if (first > limits.maxHeaderBytes) throw new AuthError('TOO_LARGE');
+  const header = decodeJsonSegment(token.slice(0, first));
+  const payload = decodeJsonSegment(token.slice(first + 1, second));
+  const signature = decodeBase64UrlStrict(token.slice(second + 1));
+  if (signature === undefined) {
+    throw new AuthError('MALFORMED', { cause: 'signature is not base64url' });
+  }
+  return { header, payload, signature };
+}

@@ -1,0 +1,47 @@
+export type { BearerOptions, BearerSource } from './bearer.js';
+export { extractBearerToken } from './bearer.js';
+export type { Challenge, ChallengeOptions } from './challenge.js';
+export { toChallenge } from './challenge.js';
+export type {
+  AccessTokenClaims,
+  ClaimsFor,
+  CognitoBaseClaims,
+  IdTokenClaims,
+  TokenUse,
+} from './claims.js';
+export type { AuthErrorOptions, ErrorKind } from './errors.js';
+export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
+export type { JwksCache, JwksCacheOptions, JwksEvent } from './jwks-cache.js';
+export { createJwksCache } from './jwks-cache.js';
+export type {
+  DefaultFetcherOptions,
+  JwksFetcher,
+  JwksFetchInit,
+  JwksResponse,
+} from './jwks-fetch.js';
+export { createDefaultFetcher } from './jwks-fetch.js';
+export type { AdmittedKey } from './key-policy.js';
+export type { MembershipRule, Policy } from './policy.js';
+export {
+  allOf,
+  anyOf,
+  checkPolicy,
+  requireClaims,
+  requireClient,
+  requireGroups,
+  requireScopes,
+  requireUser,
+} from './policy.js';
+export type { TokenCacheOptions } from './token-cache.js';
+export type {
+  AuthResult,
+  MultiPoolVerifierOptions,
+  ResolvedUserPool,
+  SinglePoolVerifierOptions,
+  UserPoolConfig,
+  Verifier,
+  VerifierCommonOptions,
+  VerifierEvent,
+  VerifierOptions,
+} from './verifier.js';
+export { createVerifier } from './verifier.js';

@@ -1,0 +1,239 @@
+import { AuthError } from './errors.js';
+import type { AuthResult } from './verifier.js';
+
+/**
+ * Access rules as plain functions of the verified result, shared by every adapter.
+ *
+ * A policy returns nothing when the rule holds and throws an {@link AuthError}
+ * (`INSUFFICIENT_SCOPE`, `GROUP_NOT_ALLOWED` or `CLAIM_CHECK`) when it does not. Policies are
+ * checked at creation: an empty scope list or a scope with a space is a programming error
+ * and throws a `TypeError` there, never during a request.
+ */
+export type Policy = (auth: AuthResult) => void;
+
+/** All-of / any-of / none-of lists, for {@link requireScopes} and {@link requireGroups}. */
+export interface MembershipRule {
+  readonly allOf?: readonly string[];
+  readonly anyOf?: readonly string[];
+  readonly noneOf?: readonly string[];
+}
+
+/** RFC 6749 §3.3 scope-token characters; also safe inside a quoted challenge attribute. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+function normalizeRule(
+  kind: 'requireScopes' | 'requireGroups',
+  args: readonly (string | MembershipRule)[],
+): MembershipRule {
+  let rule: MembershipRule;
+  if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
+    rule = args[0];
+  } else if (args.every((a) => typeof a === 'string')) {
+    rule = { allOf: args as readonly string[] };
+  } else {
+    throw new TypeError(
+      `cognito-guard: ${kind} takes names, or one { allOf, anyOf, noneOf } object`,
+    );
+  }
+  const lists = [rule.allOf, rule.anyOf, rule.noneOf].filter((l) => l !== undefined);
+  if (lists.length === 0 || lists.every((l) => l.length === 0)) {
+    throw new TypeError(`cognito-guard: ${kind} needs at least one name`);
+  }
+  for (const list of lists) {
+    if (!Array.isArray(list)) throw new TypeError(`cognito-guard: ${kind} lists must be arrays`);
+    for (const name of list) {
+      if (
+        typeof name !== 'string' ||
+        (kind === 'requireScopes' ? !SCOPE_TOKEN.test(name) : name.length === 0)
+      ) {
+        throw new TypeError(
+          `cognito-guard: ${kind} names must be non-empty strings${kind === 'requireScopes' ? ' without spaces or quotes' : ''}`,
+        );
+      }
+    }
+  }
+  return {
+    allOf: [...(rule.allOf ?? [])],
+    anyOf: [...(rule.anyOf ?? [])],
+    noneOf: [...(rule.noneOf ?? [])],
+  };
+}
+
+/** Does `held` satisfy `rule`? Exact, case-sensitive names (R27). */
+function satisfies(held: readonly string[], rule: MembershipRule): boolean {
+  const set = new Set(held);
+  return (
+    rule.allOf!.every((n) => set.has(n)) &&
+    (rule.anyOf!.length === 0 || rule.anyOf!.some((n) => set.has(n))) &&
+    !rule.noneOf!.some((n) => set.has(n))
+  );
+}
+
+/**
+ * Requires OAuth scopes: every one listed, or an `{ allOf, anyOf, noneOf }` rule.
+ *
+ * @example
+ * ```ts
+ * requireScopes('orders/read', 'orders/write');
+ * requireScopes({ anyOf: ['orders/read', 'orders/admin'] });
+ * ```
+ */
+export function requireScopes(...args: readonly string[] | [MembershipRule]): Policy {
+  const rule = normalizeRule('requireScopes', args);
+  // What the `scope` challenge attribute names: the scopes that would have been enough.
+  const required = [...rule.allOf!, ...rule.anyOf!];
+  return (auth) => {
+    if (!satisfies(auth.scopes, rule))
+      throw new AuthError('INSUFFICIENT_SCOPE', { requiredScopes: required });
+  };
+}
+
+/**
+ * Requires `cognito:groups` membership: every group listed, or an `{ allOf, anyOf, noneOf }`
+ * rule.
+ *
+ * @example
+ * ```ts
+ * requireGroups('admin');
+ * requireGroups({ anyOf: ['admin', 'support'], noneOf: ['suspended'] });
+ * ```
+ */
+export function requireGroups(...args: readonly string[] | [MembershipRule]): Policy {
+  const rule = normalizeRule('requireGroups', args);
+  return (auth) => {
+    if (!satisfies(auth.groups, rule)) throw new AuthError('GROUP_NOT_ALLOWED');
+  };
+}
+
+/**
+ * Requires a custom rule on the claims: a predicate, or an object of exact claim values.
+ * A predicate that throws counts as a refusal.
+ *
+ * @example
+ * ```ts
+ * requireClaims((auth) => auth.claims['custom:tenant'] === 'acme');
+ * requireClaims({ 'custom:tenant': 'acme', email_verified: true });
+ * ```
+ */
+export function requireClaims(
+  rule: ((auth: AuthResult) => boolean) | Readonly<Record<string, string | number | boolean>>,
+): Policy {
+  if (typeof rule === 'function') {
+    return (auth) => {
+      let ok: boolean;
+      try {
+        ok = rule(auth) === true;
+      } catch (err) {
+        throw new AuthError('CLAIM_CHECK', { cause: err });
+      }
+      if (!ok) throw new AuthError('CLAIM_CHECK');
+    };
+  }
+  if (typeof rule !== 'object' || rule === null || Object.keys(rule).length === 0) {
+    throw new TypeError('cognito-guard: requireClaims takes a predicate or a non-empty object');
+  }
+  const expected = Object.entries(rule);
+  return (auth) => {
+    for (const [name, value] of expected) {
+      if (!Object.hasOwn(auth.claims, name) || auth.claims[name] !== value)
+        throw new AuthError('CLAIM_CHECK');
+    }
+  };
+}
+
+/**
+ * Requires a token that stands for a user, not a client-credentials (machine) token.
+ *
+ * @example
+ * ```ts
+ * app.get('/me', requireUser());
+ * ```
+ */
+export function requireUser(): Policy {
+  return (auth) => {
+    if (auth.isMachine) throw new AuthError('CLAIM_CHECK');
+  };
+}
+
+/**
+ * Requires a client-credentials token, from one of `clientIds` when any are given.
+ *
+ * @example
+ * ```ts
+ * requireClient('reporting-service-client-id');
+ * ```
+ */
+export function requireClient(...clientIds: readonly string[]): Policy {
+  if (!clientIds.every((id) => typeof id === 'string' && id.length > 0)) {
+    throw new TypeError('cognito-guard: requireClient takes non-empty client ids');
+  }
+  const allowed = new Set(clientIds);
+  return (auth) => {
+    if (!auth.isMachine || (allowed.size > 0 && !allowed.has(auth.clientId))) {
+      throw new AuthError('CLAIM_CHECK');
+    }
+  };
+}
+
+function checkPolicies(name: string, policies: readonly Policy[]): void {
+  if (policies.length === 0 || !policies.every((p) => typeof p === 'function')) {
+    throw new TypeError(`cognito-guard: ${name} takes one or more policies`);
+  }
+}
+
+/**
+ * Every policy must hold; the first refusal is the answer.
+ *
+ * @example
+ * ```ts
+ * allOf(requireUser(), requireScopes('orders/write'));
+ * ```
+ */
+export function allOf(...policies: readonly Policy[]): Policy {
+  checkPolicies('allOf', policies);
+  return (auth) => {
+    for (const policy of policies) policy(auth);
+  };
+}
+
+/**
+ * One policy must hold; when none does, the first refusal is the answer.
+ *
+ * @example
+ * ```ts
+ * anyOf(requireGroups('admin'), requireScopes('orders/admin'));
+ * ```
+ */
+export function anyOf(...policies: readonly Policy[]): Policy {
+  checkPolicies('anyOf', policies);
+  return (auth) => {
+    let first: unknown;
+    for (const policy of policies) {
+      try {
+        policy(auth);
+        return;
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    throw first;
+  };
+}
+
+/**
+ * Runs `policy` and returns its refusal instead of throwing it; `undefined` means allowed.
+ *
+ * @example
+ * ```ts
+ * const denied = checkPolicy(requireGroups('admin'), auth);
+ * ```
+ */
+export function checkPolicy(policy: Policy, auth: AuthResult): AuthError | undefined {
+  try {
+    policy(auth);
+    return undefined;
+  } catch (err) {
+    if (err instanceof AuthError) return err;
+    return new AuthError('CLAIM_CHECK', { cause: err });
+  }
+}

@@ -1,0 +1,491 @@
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtParseError,
+  KidNotFoundInJwksError,
+} from 'aws-jwt-verify/error';
+import type { JwksCache as AwsJwksCache } from 'aws-jwt-verify/jwk';
+import {
+  type AccessTokenClaims,
+  type ClaimsFor,
+  checkClaimTypes,
+  checkTimes,
+  deepFreeze,
+  type IdTokenClaims,
+  type TimeRules,
+  type TokenUse,
+} from './claims.js';
+import { decodeCompactJws, type JwsLimits } from './compact-jws.js';
+import { AuthError, type ErrorCode, isAuthError } from './errors.js';
+import { checkHeader } from './header.js';
+import {
+  assertJwksUri,
+  createJwksCache,
+  isJwksCache,
+  type JwksCache,
+  type JwksCacheOptions,
+  type JwksEvent,
+} from './jwks-cache.js';
+import type { AdmittedKey } from './key-policy.js';
+import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
+
+/** One user pool a verifier trusts, and which of its tokens it accepts. */
+export interface UserPoolConfig<T extends TokenUse | null = TokenUse | null> {
+  /** `<region>_<id>`, e.g. `us-east-1_Example`. */
+  readonly userPoolId: string;
+  /** Allowed app client ids; `null` explicitly skips the check. Required, so it is never forgotten. */
+  readonly clientId: string | readonly string[] | null;
+  /** `'access'`, `'id'`, or `null` to accept either. Required, so it is never forgotten. */
+  readonly tokenUse: T;
+  /** Where to fetch this pool's keys instead of Cognito (tests, local emulators). */
+  readonly jwksUri?: string | undefined;
+}
+
+/** What the verifier reports through `onEvent`. Never the token. */
+export type VerifierEvent =
+  | {
+      readonly type: 'verified';
+      readonly userPoolId: string;
+      readonly tokenUse: TokenUse;
+      readonly sub: string;
+      readonly cached: boolean;
+    }
+  | { readonly type: 'rejected'; readonly code: ErrorCode; readonly userPoolId: string | undefined }
+  | { readonly type: 'cache-hit'; readonly userPoolId: string }
+  | JwksEvent;
+
+/** Options every verifier takes, whether for one pool or several. */
+export interface VerifierCommonOptions {
+  /** Leeway for `exp`, `nbf` and `iat`, 0 to 300 seconds. Default 5. */
+  readonly clockToleranceSeconds?: number;
+  /** Largest `exp - iat` accepted. Default 86400 (Cognito's maximum token validity). */
+  readonly maxTokenLifetimeSeconds?: number;
+  /** Longest token accepted, checked before decoding. Default 16384. */
+  readonly maxTokenBytes?: number;
+  /** Epoch milliseconds; drives claim checks, cache expiry and JWKS cooldowns. Default `Date.now`. */
+  readonly clock?: () => number;
+  /** JWKS cache options, or a cache from `createJwksCache` shared between verifiers. */
+  readonly jwks?: JwksCacheOptions | JwksCache;
+  /** Verified-token cache options, or `false` to verify every token every time. */
+  readonly cache?: TokenCacheOptions | false;
+  /** Runs on every verify, cache hits included; `true` rejects with `REVOKED`. */
+  readonly isRevoked?: (claims: AccessTokenClaims | IdTokenClaims) => boolean | Promise<boolean>;
+  /** Observability hook. Exceptions it throws are ignored. */
+  readonly onEvent?: (event: VerifierEvent) => void;
+}
+
+/** Options for a verifier of one user pool. */
+export type SinglePoolVerifierOptions<T extends TokenUse | null> = VerifierCommonOptions &
+  UserPoolConfig<T> & { readonly userPools?: never };
+
+/** Options for a verifier of several user pools. */
+export type MultiPoolVerifierOptions<T extends TokenUse | null> = VerifierCommonOptions & {
+  readonly userPools: readonly UserPoolConfig<T>[];
+  readonly userPoolId?: never;
+};
+
+/** Options of {@link createVerifier}. */
+export type VerifierOptions<T extends TokenUse | null> =
+  | SinglePoolVerifierOptions<T>
+  | MultiPoolVerifierOptions<T>;
+
+/** A verified token, as every adapter hands it to the application. Frozen. */
+export interface AuthResult<
+  C extends AccessTokenClaims | IdTokenClaims = AccessTokenClaims | IdTokenClaims,
+> {
+  /** The verified claims: a deeply frozen object of own properties. */
+  readonly claims: C;
+  readonly tokenUse: C['token_use'];
+  readonly userPoolId: string;
+  /** `client_id` of an access token, `aud` of an ID token. */
+  readonly clientId: string;
+  readonly sub: string;
+  /** `username` (access) or `cognito:username` (id); undefined for machine tokens. */
+  readonly username: string | undefined;
+  /** The `scope` claim, split on spaces. */
+  readonly scopes: readonly string[];
+  /** `cognito:groups`, or empty. */
+  readonly groups: readonly string[];
+  /** True for a client-credentials token: an access token with no user behind it. */
+  readonly isMachine: boolean;
+  /** The `exp` claim: epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** A configured pool, as the verifier resolved it. */
+export interface ResolvedUserPool {
+  readonly userPoolId: string;
+  readonly issuer: string;
+  readonly jwksUri: string;
+}
+
+/** Verifies Cognito tokens for the pools it was created for. */
+export interface Verifier<T extends TokenUse | null = TokenUse | null> {
+  /**
+   * Verifies `token` and returns the frozen result, or rejects with an {@link AuthError}.
+   * Never rejects with anything else.
+   */
+  verify(token: string): Promise<AuthResult<ClaimsFor<T>>>;
+  /** Fetches every pool's JWKS now (warm-up); rejects with the first JWKS error. */
+  hydrate(): Promise<void>;
+  /** The pools this verifier trusts. */
+  readonly userPools: readonly ResolvedUserPool[];
+  /** The JWKS cache in use (its own, or the shared one it was given). */
+  readonly jwksCache: JwksCache;
+}
+
+interface Pool extends ResolvedUserPool {
+  /** The JWKS URI aws-jwt-verify derives for the pool; mapped to `jwksUri` for lookups. */
+  readonly awsJwksUri: string;
+  lastGeneration: number;
+}
+
+const USER_POOL_ID = /^(?<region>[a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
+
+function configError(message: string): TypeError {
+  return new TypeError(`cognito-guard: ${message}`);
+}
+
+function checkNumber(
+  name: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw configError(`${name} must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function resolvePool(
+  config: UserPoolConfig,
+  index: number | undefined,
+): UserPoolConfig & ResolvedUserPool {
+  const where = index === undefined ? '' : ` (userPools[${index}])`;
+  if (typeof config !== 'object' || config === null)
+    throw configError(`a user pool must be an object${where}`);
+  const match = typeof config.userPoolId === 'string' ? USER_POOL_ID.exec(config.userPoolId) : null;
+  if (match === null) throw configError(`userPoolId must look like "us-east-1_Example"${where}`);
+  if (config.tokenUse !== 'access' && config.tokenUse !== 'id' && config.tokenUse !== null) {
+    throw configError(`tokenUse must be "access", "id" or null (either)${where}`);
+  }
+  const ids = config.clientId;
+  const validIds =
+    ids === null ||
+    (typeof ids === 'string' && ids.length > 0) ||
+    (Array.isArray(ids) &&
+      ids.length > 0 &&
+      ids.every((id) => typeof id === 'string' && id.length > 0));
+  if (!validIds)
+    throw configError(`clientId must be a client id, a non-empty list of them, or null${where}`);
+  const region = match.groups!.region!;
+  // R23: the one issuer form we accept, compared exactly.
+  const issuer = `https://cognito-idp.${region}.amazonaws.com/${config.userPoolId}`;
+  const jwksUri = config.jwksUri ?? `${issuer}/.well-known/jwks.json`;
+  assertJwksUri(jwksUri);
+  return { ...config, issuer, jwksUri };
+}
+
+/**
+ * aws-jwt-verify errors that can still occur after our own checks, mapped to our codes.
+ * The checks before it make most of its errors unreachable; this keeps the mapping total.
+ */
+function fromAwsError(err: unknown): AuthError {
+  if (isAuthError(err)) return err;
+  if (err instanceof JwtInvalidSignatureError) return new AuthError('SIGNATURE_INVALID');
+  if (err instanceof CognitoJwtInvalidTokenUseError) return new AuthError('TOKEN_USE');
+  if (err instanceof CognitoJwtInvalidClientIdError) return new AuthError('CLIENT_ID');
+  if (err instanceof JwtInvalidIssuerError) return new AuthError('ISSUER');
+  if (err instanceof JwtInvalidSignatureAlgorithmError) return new AuthError('ALG_NOT_ALLOWED');
+  if (err instanceof KidNotFoundInJwksError) return new AuthError('KEY_NOT_FOUND');
+  if (err instanceof JwtParseError) return new AuthError('MALFORMED', { cause: err });
+  return new AuthError('MALFORMED', { cause: err });
+}
+
+/**
+ * aws-jwt-verify checks `exp` and `nbf` against the real time, not an injected clock. Ours run
+ * after it, against the configured clock and with stricter rules (required `exp` and `iat`,
+ * lifetime cap), so its time checks are given a grace that can never trigger.
+ */
+const DEFER_TIME_CHECKS_TO_COGNITO_GUARD = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Creates a verifier for one or several Cognito user pools.
+ *
+ * `tokenUse` and `clientId` are required for every pool; pass `null` to explicitly skip a
+ * check. Configuration errors throw a `TypeError` here, never at request time.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   userPoolId: 'us-east-1_Example',
+ *   clientId: 'app-client-id',
+ *   tokenUse: 'access',
+ * });
+ * const auth = await verifier.verify(token);
+ * console.log(auth.sub, auth.scopes);
+ * ```
+ */
+export function createVerifier<T extends TokenUse | null>(
+  options: VerifierOptions<T>,
+): Verifier<T> {
+  if (typeof options !== 'object' || options === null)
+    throw configError('options must be an object');
+  const configs: (UserPoolConfig & ResolvedUserPool)[] =
+    options.userPools !== undefined
+      ? (() => {
+          if (!Array.isArray(options.userPools) || options.userPools.length === 0) {
+            throw configError('userPools must be a non-empty array');
+          }
+          if ('userPoolId' in options && options.userPoolId !== undefined) {
+            throw configError('give either userPoolId or userPools, not both');
+          }
+          return options.userPools.map((p, i) => resolvePool(p, i));
+        })()
+      : [resolvePool(options as UserPoolConfig, undefined)];
+
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function')
+    throw configError('clock must be a function returning epoch milliseconds');
+  const timeRules: TimeRules = {
+    toleranceSeconds: checkNumber(
+      'clockToleranceSeconds',
+      options.clockToleranceSeconds,
+      0,
+      300,
+      5,
+    ),
+    maxLifetimeSeconds: checkNumber(
+      'maxTokenLifetimeSeconds',
+      options.maxTokenLifetimeSeconds,
+      60,
+      31_536_000,
+      86_400,
+    ),
+  };
+  const limits: JwsLimits = {
+    maxTokenBytes: checkNumber('maxTokenBytes', options.maxTokenBytes, 1024, 1_048_576, 16_384),
+    maxHeaderBytes: 1024,
+  };
+  if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function') {
+    throw configError('isRevoked must be a function');
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw configError('onEvent must be a function');
+  }
+  const onEvent = options.onEvent;
+  const isRevoked = options.isRevoked;
+  const emit = (event: VerifierEvent): void => {
+    if (onEvent === undefined) return;
+    try {
+      onEvent(event);
+    } catch {
+      // An observability hook must not change the outcome of a request.
+    }
+  };
+
+  const jwksCache = isJwksCache(options.jwks)
+    ? options.jwks
+    : createJwksCache({
+        clock,
+        ...options.jwks,
+        ...(onEvent === undefined ? {} : { onEvent: emit }),
+      });
+  const tokenCache: TokenCache<AuthResult> | undefined =
+    options.cache === false ? undefined : createTokenCache<AuthResult>(options.cache ?? {}, clock);
+
+  const byIssuer = new Map<string, Pool>();
+  const byAwsJwksUri = new Map<string, Pool>();
+  for (const config of configs) {
+    if (byIssuer.has(config.issuer))
+      throw configError(`user pool ${config.userPoolId} is configured twice`);
+    const awsJwksUri = CognitoJwtVerifier.parseUserPoolId(config.userPoolId).jwksUri;
+    const pool: Pool = {
+      userPoolId: config.userPoolId,
+      issuer: config.issuer,
+      jwksUri: config.jwksUri,
+      awsJwksUri,
+      lastGeneration: -1,
+    };
+    byIssuer.set(config.issuer, pool);
+    byAwsJwksUri.set(awsJwksUri, pool);
+  }
+
+  // The key resolved for the token being verified right now. `verifySync` runs synchronously
+  // between setting and clearing it, so no other verification can see it.
+  let resolvedKey: AdmittedKey | undefined;
+
+  // aws-jwt-verify reads keys through this view of our cache. It asks by the JWKS URI it
+  // derives from the pool id (ignoring overrides); the verifier has already resolved the key
+  // through our cache, with its TTL, cooldown and stale-if-error rules, so that is the answer.
+  const awsView: AwsJwksCache = {
+    getCachedJwk(uri, decomposedJwt) {
+      if (
+        resolvedKey === undefined ||
+        !byAwsJwksUri.has(uri) ||
+        resolvedKey.jwk.kid !== decomposedJwt.header.kid
+      ) {
+        throw new AuthError('KEY_NOT_FOUND');
+      }
+      return resolvedKey.jwk;
+    },
+    getJwk(uri, decomposedJwt) {
+      const pool = byAwsJwksUri.get(uri);
+      if (pool === undefined) return Promise.reject(new AuthError('ISSUER'));
+      return jwksCache.getJwk(pool.jwksUri, decomposedJwt);
+    },
+    addJwks() {
+      // Only reached through cacheJwks, which we call to drop aws-jwt-verify's key objects.
+    },
+    getJwks(uri) {
+      const pool = byAwsJwksUri.get(uri);
+      if (pool === undefined) return Promise.reject(new AuthError('ISSUER'));
+      return jwksCache.getJwks(pool.jwksUri);
+    },
+  };
+  const aws = CognitoJwtVerifier.create(
+    configs.map((c) => ({
+      userPoolId: c.userPoolId,
+      clientId:
+        c.clientId === null || typeof c.clientId === 'string' ? c.clientId : [...c.clientId],
+      tokenUse: c.tokenUse,
+      graceSeconds: DEFER_TIME_CHECKS_TO_COGNITO_GUARD,
+    })),
+    { jwksCache: awsView },
+  );
+
+  async function checkRevoked(result: AuthResult): Promise<void> {
+    if (isRevoked === undefined) return;
+    let revoked: boolean;
+    try {
+      revoked = (await isRevoked(result.claims)) === true;
+    } catch (err) {
+      // Fail closed: a revocation list we cannot read must not let a revoked token through.
+      throw new AuthError('REVOKED', { cause: err });
+    }
+    if (revoked) throw new AuthError('REVOKED');
+  }
+
+  async function verifyUncached(token: string): Promise<AuthResult> {
+    const { header, payload } = decodeCompactJws(token, limits);
+    const kid = checkHeader(header);
+    checkClaimTypes(payload);
+    // R13 attack class 13: exact issuer match before any key lookup, so a token never makes
+    // us fetch keys for a pool we were not configured with.
+    const pool = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
+    if (pool === undefined) throw new AuthError('ISSUER');
+    const key = jwksCache.peekKey(pool.jwksUri, kid) ?? (await jwksCache.getKey(pool.jwksUri, kid));
+    const generation = jwksCache.generation(pool.jwksUri);
+    if (generation !== pool.lastGeneration) {
+      // aws-jwt-verify keeps a KeyObject per (issuer, kid) for ever; when a new JWKS arrived,
+      // drop them so a kid re-used for a different key cannot verify with the old one.
+      aws.cacheJwks({ keys: [] }, pool.userPoolId);
+      pool.lastGeneration = generation;
+    }
+    try {
+      // Signature (over the exact received bytes), token_use and client_id/aud.
+      resolvedKey = key;
+      aws.verifySync(token);
+    } catch (err) {
+      throw fromAwsError(err);
+    } finally {
+      resolvedKey = undefined;
+    }
+    checkTimes(payload, clock() / 1000, timeRules);
+    const claims = deepFreeze(payload) as unknown as AccessTokenClaims | IdTokenClaims;
+    const isAccess = claims.token_use === 'access';
+    const username = isAccess
+      ? (claims as AccessTokenClaims).username
+      : (claims as IdTokenClaims)['cognito:username'];
+    const clientId = isAccess
+      ? (claims as AccessTokenClaims).client_id
+      : (claims as IdTokenClaims).aud;
+    const scope = isAccess ? (claims as AccessTokenClaims).scope : undefined;
+    return Object.freeze({
+      claims,
+      tokenUse: claims.token_use,
+      userPoolId: pool.userPoolId,
+      clientId,
+      sub: claims.sub,
+      username,
+      scopes: Object.freeze(
+        scope === undefined ? [] : scope.split(' ').filter((s) => s.length > 0),
+      ),
+      groups: claims['cognito:groups'] ?? Object.freeze([] as string[]),
+      // Client-credentials tokens name the client as their subject and carry no username.
+      isMachine: isAccess && username === undefined && claims.sub === clientId,
+      expiresAt: claims.exp,
+    });
+  }
+
+  async function verifyOrThrow(token: string): Promise<AuthResult> {
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('MALFORMED');
+    if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
+    const hit = tokenCache?.get(token);
+    if (hit !== undefined) {
+      try {
+        checkTimes(hit.claims, clock() / 1000, timeRules);
+        await checkRevoked(hit);
+      } catch (err) {
+        tokenCache!.delete(token);
+        throw err;
+      }
+      emit({ type: 'cache-hit', userPoolId: hit.userPoolId });
+      emit({
+        type: 'verified',
+        userPoolId: hit.userPoolId,
+        tokenUse: hit.tokenUse,
+        sub: hit.sub,
+        cached: true,
+      });
+      return hit;
+    }
+    const result = await verifyUncached(token);
+    await checkRevoked(result);
+    tokenCache?.set(
+      token,
+      result,
+      (result.expiresAt + timeRules.toleranceSeconds) * 1000,
+      token.length,
+    );
+    emit({
+      type: 'verified',
+      userPoolId: result.userPoolId,
+      tokenUse: result.tokenUse,
+      sub: result.sub,
+      cached: false,
+    });
+    return result;
+  }
+
+  const userPools = Object.freeze(
+    [...byIssuer.values()].map((p) =>
+      Object.freeze({ userPoolId: p.userPoolId, issuer: p.issuer, jwksUri: p.jwksUri }),
+    ),
+  );
+
+  return {
+    userPools,
+    jwksCache,
+    async verify(token) {
+      try {
+        return (await verifyOrThrow(token)) as AuthResult<ClaimsFor<T>>;
+      } catch (err) {
+        const error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+        emit({ type: 'rejected', code: error.code, userPoolId: undefined });
+        throw error;
+      }
+    },
+    async hydrate() {
+      const uris = [...new Set(userPools.map((p) => p.jwksUri))];
+      await Promise.all(uris.map((uri) => jwksCache.refresh(uri)));
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests import the TypeScript sources directly, so `pnpm test` needs no build.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@cognito-guard\/core$/, replacement: src('core') },
+      { find: /^@cognito-guard\/testing$/, replacement: src('testing') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
