@@ -67,11 +67,14 @@ function parseHeader(raw: string, allowBareToken: boolean): string | undefined {
   }
   if (/^bearer$/i.test(value))
     throw new AuthError('BAD_REQUEST', { cause: 'bearer scheme without a token' });
-  // A bare JWT (three dot-separated base64url segments) where the caller allows it.
-  if (allowBareToken && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value))
-    return value;
+  // A bare JWT (three dot-separated base64url segments): accepted where the caller allows it,
+  // otherwise a malformed header rather than "some other scheme", so the client learns why.
+  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value)) {
+    if (allowBareToken) return value;
+    throw new AuthError('BAD_REQUEST', { cause: 'token without the Bearer scheme' });
+  }
   // Another scheme (Basic, Digest, ...): no bearer credentials were presented (RFC 6750 §3.1).
-  if (OTHER_SCHEME.test(value) && !/^bearer[\t\u00a0]/i.test(value)) return undefined;
+  if (OTHER_SCHEME.test(value)) return undefined;
   throw new AuthError('BAD_REQUEST', { cause: 'malformed authorization header' });
 }
 

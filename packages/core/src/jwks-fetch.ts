@@ -71,10 +71,14 @@ export function createDefaultFetcher(options: DefaultFetcherOptions = {}): JwksF
           ...(agent !== undefined && url.protocol === 'https:' ? { agent } : {}),
         },
         (response) => {
+          // Settle before destroying: destroy() emits 'aborted' and 'error' synchronously.
+          const tooLarge = () => {
+            reject(new AuthError('JWKS_INVALID', { cause: 'JWKS larger than maxBytes' }));
+            response.destroy();
+          };
           const declared = Number(response.headers['content-length']);
           if (Number.isFinite(declared) && declared > init.maxBytes) {
-            response.destroy();
-            reject(new AuthError('JWKS_INVALID', { cause: 'JWKS larger than maxBytes' }));
+            tooLarge();
             return;
           }
           const chunks: Buffer[] = [];
@@ -82,8 +86,7 @@ export function createDefaultFetcher(options: DefaultFetcherOptions = {}): JwksF
           response.on('data', (chunk: Buffer) => {
             size += chunk.length;
             if (size > init.maxBytes) {
-              response.destroy();
-              reject(new AuthError('JWKS_INVALID', { cause: 'JWKS larger than maxBytes' }));
+              tooLarge();
               return;
             }
             chunks.push(chunk);

@@ -1,0 +1,11 @@
+export type { SignOptions, TestIssuer, TestIssuerOptions } from './issuer.js';
+export { createTestIssuer } from './issuer.js';
+export type { Misbehaviour } from './jwks-server.js';
+export type { CognitoJwk, CognitoJwks } from './keys.js';
+export type { MemberOverrides } from './members.js';
+export type {
+  AccessTokenOptions,
+  ClientCredentialsOptions,
+  IdTokenOptions,
+  TokenOptions,
+} from './tokens.js';

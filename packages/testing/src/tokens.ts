@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { MemberOverrides } from './members.js';
+import { applyOverrides } from './members.js';
+
+/**
+ * Options every minted token accepts.
+ *
+ * @example
+ * const expired: TokenOptions = { issuedAt: 1_700_000_000, expiresIn: -60 };
+ */
+export interface TokenOptions {
+  /** App client id; defaults to the issuer's `clientId`. */
+  clientId?: string | undefined;
+  /** Seconds from `iat` to `exp`; default 3600, Cognito's default. Negative builds expired tokens. */
+  expiresIn?: number | undefined;
+  /** `iat` (and `auth_time`) in epoch seconds; defaults to the issuer's clock. */
+  issuedAt?: number | undefined;
+  /** Claims merged last, over everything else; `undefined` deletes a claim (e.g. `exp`). */
+  claims?: MemberOverrides | undefined;
+  /** Header members merged over `{ kid, alg: 'RS256' }`; `undefined` deletes one. */
+  header?: MemberOverrides | undefined;
+  /** Sign with this key (one the issuer generated, even if rotated out or removed). */
+  kid?: string | undefined;
+}
+
+/**
+ * Options for a user's access token.
+ *
+ * @example
+ * await issuer.mintAccessToken({ username: 'alice', groups: ['admin'], scopes: ['orders/read'] });
+ */
+export interface AccessTokenOptions extends TokenOptions {
+  /** Default `'test-user'`. */
+  username?: string | undefined;
+  /** Default: a random UUID, the same for the same username within one issuer. */
+  sub?: string | undefined;
+  /** `cognito:groups`; the claim is left out when empty, as Cognito does. */
+  groups?: readonly string[] | undefined;
+  /** Joined with single spaces into `scope`; default `['aws.cognito.signin.user.admin']`. */
+  scopes?: readonly string[] | undefined;
+}
+
+/**
+ * Options for an ID token.
+ *
+ * @example
+ * await issuer.mintIdToken({ email: 'alice@example.com', attributes: { 'custom:tenant': 'acme' } });
+ */
+export interface IdTokenOptions extends TokenOptions {
+  /** `cognito:username`; default `'test-user'`. */
+  username?: string | undefined;
+  /** Default: a random UUID, the same for the same username within one issuer. */
+  sub?: string | undefined;
+  /** `cognito:groups`; the claim is left out when empty, as Cognito does. */
+  groups?: readonly string[] | undefined;
+  /** Default: the username if it looks like an address, else `<username>@example.com`. */
+  email?: string | undefined;
+  /** User attributes by claim name (`'custom:tenant'`, `'name'`...), placed after `email`. */
+  attributes?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Options for a machine-to-machine access token (client credentials grant).
+ *
+ * @example
+ * await issuer.mintClientCredentialsToken({ scopes: ['orders/read', 'orders/write'] });
+ */
+export interface ClientCredentialsOptions extends TokenOptions {
+  /** Joined with single spaces into `scope`; default `['test-api/read']`. */
+  scopes?: readonly string[] | undefined;
+}
+
+/**
+ * What claim builders need from the issuer.
+ *
+ * @example
+ * const context: ClaimContext = { issuer: 'https://cognito-idp...', clientId: 'abc',
+ *   now: () => 1_700_000_000, subFor: () => randomUUID() };
+ */
+export interface ClaimContext {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Current time in epoch seconds. */
+  readonly now: () => number;
+  /** The stable `sub` of a username. */
+  readonly subFor: (username: string) => string;
+}
+
+const DEFAULT_USERNAME = 'test-user';
+// Cognito's default for both token lifetimes is one hour.
+const DEFAULT_EXPIRES_IN = 3600;
+// The scope Cognito puts in access tokens from its own API (InitiateAuth) rather than OAuth.
+const DEFAULT_USER_SCOPES = ['aws.cognito.signin.user.admin'];
+// Cognito requires at least one custom (resource server) scope for client credentials.
+const DEFAULT_CLIENT_SCOPES = ['test-api/read'];
+
+// The claim order of each builder follows the samples in the Amazon Cognito developer guide
+// ("Understanding the access token", "Understanding the identity (ID) token",
+// "Scopes, M2M, and APIs with resource servers"), so a token reads like one from Cognito.
+
+/**
+ * The claims of a user's access token, as Cognito issues them from a sign-in.
+ *
+ * @example
+ * accessTokenClaims(context, { username: 'alice' })['token_use']; // 'access'
+ */
+export function accessTokenClaims(
+  context: ClaimContext,
+  options: AccessTokenOptions,
+): Record<string, unknown> {
+  const username = options.username ?? DEFAULT_USERNAME;
+  const times = timeClaims(context, options);
+  return applyOverrides(
+    {
+      sub: options.sub ?? context.subFor(username),
+      ...groupsClaim(options.groups),
+      iss: context.issuer,
+      version: 2,
+      client_id: options.clientId ?? context.clientId,
+      origin_jti: randomUUID(),
+      event_id: randomUUID(),
+      token_use: 'access',
+      scope: (options.scopes ?? DEFAULT_USER_SCOPES).join(' '),
+      auth_time: times.auth_time,
+      exp: times.exp,
+      iat: times.iat,
+      jti: randomUUID(),
+      username,
+    },
+    options.claims,
+  );
+}
+
+/**
+ * The claims of an ID token. `aud` is the app client id as a string, as Cognito sends it.
+ *
+ * @example
+ * idTokenClaims(context, { attributes: { 'custom:tenant': 'acme' } })['custom:tenant']; // 'acme'
+ */
+export function idTokenClaims(
+  context: ClaimContext,
+  options: IdTokenOptions,
+): Record<string, unknown> {
+  const username = options.username ?? DEFAULT_USERNAME;
+  const times = timeClaims(context, options);
+  const standard = {
+    sub: options.sub ?? context.subFor(username),
+    ...groupsClaim(options.groups),
+    email_verified: true,
+    iss: context.issuer,
+    'cognito:username': username,
+    origin_jti: randomUUID(),
+    aud: options.clientId ?? context.clientId,
+    event_id: randomUUID(),
+    token_use: 'id',
+    auth_time: times.auth_time,
+    exp: times.exp,
+    iat: times.iat,
+    jti: randomUUID(),
+    email: options.email ?? (username.includes('@') ? username : `${username}@example.com`),
+  };
+  return applyOverrides(applyOverrides(standard, options.attributes), options.claims);
+}
+
+/**
+ * The claims of an access token from the client credentials grant: the client is the subject,
+ * so there is no `username`, no groups, and no `origin_jti` or `event_id`.
+ *
+ * @example
+ * clientCredentialsClaims(context, {})['sub'] === context.clientId; // true
+ */
+export function clientCredentialsClaims(
+  context: ClaimContext,
+  options: ClientCredentialsOptions,
+): Record<string, unknown> {
+  const clientId = options.clientId ?? context.clientId;
+  const times = timeClaims(context, options);
+  return applyOverrides(
+    {
+      sub: clientId,
+      token_use: 'access',
+      scope: (options.scopes ?? DEFAULT_CLIENT_SCOPES).join(' '),
+      auth_time: times.auth_time,
+      iss: context.issuer,
+      exp: times.exp,
+      iat: times.iat,
+      version: 2,
+      jti: randomUUID(),
+      client_id: clientId,
+    },
+    options.claims,
+  );
+}
+
+function timeClaims(
+  context: ClaimContext,
+  options: TokenOptions,
+): { auth_time: number; exp: number; iat: number } {
+  const iat = options.issuedAt ?? context.now();
+  return { auth_time: iat, exp: iat + (options.expiresIn ?? DEFAULT_EXPIRES_IN), iat };
+}
+
+function groupsClaim(groups: readonly string[] | undefined): Record<string, unknown> {
+  return groups !== undefined && groups.length > 0 ? { 'cognito:groups': [...groups] } : {};
+}
