@@ -10,6 +10,10 @@ export default defineConfig({
     alias: [
       { find: /^@cognito-guard\/core$/, replacement: src('core') },
       { find: /^@cognito-guard\/testing$/, replacement: src('testing') },
+      { find: /^@cognito-guard\/express$/, replacement: src('express') },
+      { find: /^@cognito-guard\/fastify$/, replacement: src('fastify') },
+      { find: /^@cognito-guard\/lambda$/, replacement: src('lambda') },
+      { find: /^@cognito-guard\/appsync$/, replacement: src('appsync') },
     ],
   },
   test: {
