@@ -138,6 +138,14 @@ export interface Verifier<T extends TokenUse | null = TokenUse | null> {
   readonly jwksCache: JwksCache;
 }
 
+/** A verification outcome and the key that made it, as the token cache keeps it. */
+interface Verified {
+  readonly result: AuthResult;
+  readonly jwksUri: string;
+  readonly kid: string;
+  readonly key: AdmittedKey;
+}
+
 interface Pool extends ResolvedUserPool {
   /** The JWKS URI aws-jwt-verify derives for the pool; mapped to `jwksUri` for lookups. */
   readonly awsJwksUri: string;
@@ -298,8 +306,8 @@ export function createVerifier<T extends TokenUse | null>(
         ...options.jwks,
         ...(onEvent === undefined ? {} : { onEvent: emit }),
       });
-  const tokenCache: TokenCache<AuthResult> | undefined =
-    options.cache === false ? undefined : createTokenCache<AuthResult>(options.cache ?? {}, clock);
+  const tokenCache: TokenCache<Verified> | undefined =
+    options.cache === false ? undefined : createTokenCache<Verified>(options.cache ?? {}, clock);
 
   const byIssuer = new Map<string, Pool>();
   const byAwsJwksUri = new Map<string, Pool>();
@@ -373,7 +381,7 @@ export function createVerifier<T extends TokenUse | null>(
     if (revoked) throw new AuthError('REVOKED');
   }
 
-  async function verifyUncached(token: string): Promise<AuthResult> {
+  async function verifyUncached(token: string): Promise<Verified> {
     const { header, payload } = decodeCompactJws(token, limits);
     const kid = checkHeader(header);
     checkClaimTypes(payload);
@@ -408,7 +416,7 @@ export function createVerifier<T extends TokenUse | null>(
       ? (claims as AccessTokenClaims).client_id
       : (claims as IdTokenClaims).aud;
     const scope = isAccess ? (claims as AccessTokenClaims).scope : undefined;
-    return Object.freeze({
+    const result: AuthResult = Object.freeze({
       claims,
       tokenUse: claims.token_use,
       userPoolId: pool.userPoolId,
@@ -423,35 +431,47 @@ export function createVerifier<T extends TokenUse | null>(
       isMachine: isAccess && username === undefined && claims.sub === clientId,
       expiresAt: claims.exp,
     });
+    return { result, jwksUri: pool.jwksUri, kid, key };
+  }
+
+  /**
+   * A cached outcome still stands while its key is the one the JWKS cache holds, fresh: once
+   * the JWKS is refreshed without that key (removed upstream) or with another key under the
+   * same kid, or once it is stale, the token goes through full verification again.
+   */
+  function stillValid(hit: Verified): boolean {
+    return jwksCache.peekKey(hit.jwksUri, hit.kid) === hit.key;
   }
 
   async function verifyOrThrow(token: string): Promise<AuthResult> {
     if (typeof token !== 'string' || token.length === 0) throw new AuthError('MALFORMED');
     if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
     const hit = tokenCache?.get(token);
-    if (hit !== undefined) {
+    if (hit !== undefined && stillValid(hit)) {
+      const cached = hit.result;
       try {
-        checkTimes(hit.claims, clock() / 1000, timeRules);
-        await checkRevoked(hit);
+        checkTimes(cached.claims, clock() / 1000, timeRules);
+        if (isRevoked !== undefined) await checkRevoked(cached);
       } catch (err) {
         tokenCache!.delete(token);
         throw err;
       }
-      emit({ type: 'cache-hit', userPoolId: hit.userPoolId });
+      emit({ type: 'cache-hit', userPoolId: cached.userPoolId });
       emit({
         type: 'verified',
-        userPoolId: hit.userPoolId,
-        tokenUse: hit.tokenUse,
-        sub: hit.sub,
+        userPoolId: cached.userPoolId,
+        tokenUse: cached.tokenUse,
+        sub: cached.sub,
         cached: true,
       });
-      return hit;
+      return cached;
     }
-    const result = await verifyUncached(token);
-    await checkRevoked(result);
+    const verified = await verifyUncached(token);
+    const result = verified.result;
+    if (isRevoked !== undefined) await checkRevoked(result);
     tokenCache?.set(
       token,
-      result,
+      verified,
       (result.expiresAt + timeRules.toleranceSeconds) * 1000,
       token.length,
     );

@@ -293,3 +293,28 @@ describe('JWKS cache', () => {
     expect(await rejectionCode(verifier.hydrate())).toBe('JWKS_UNAVAILABLE');
   });
 });
+
+describe('the verified-token cache and the JWKS', () => {
+  it('stops answering a cached token once its key is removed from the JWKS', async () => {
+    const clock = manualClock();
+    const verifier = createVerifier({
+      userPoolId: plain.userPoolId,
+      clientId: plain.clientId,
+      tokenUse: 'access',
+      jwksUri: plain.jwksUri,
+      clock: clock.now,
+      jwks: { ttlSeconds: 600 },
+    });
+    const oldKid = plain.currentKid;
+    const token = await plain.mintAccessToken({ expiresIn: 86_000 });
+    await verifier.verify(token);
+    await plain.rotateKeys({ keepPrevious: false });
+    expect(plain.jwks().keys.map((k) => k.kid)).not.toContain(oldKid);
+    clock.advance(300);
+    // Within the TTL the cached outcome stands.
+    expect((await verifier.verify(token)).tokenUse).toBe('access');
+    clock.advance(301);
+    // After the refresh the key is gone, and so is the cached outcome.
+    expect(await rejectionCode(verifier.verify(token))).toBe('KEY_NOT_FOUND');
+  });
+});

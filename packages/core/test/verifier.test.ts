@@ -301,6 +301,24 @@ describe('createVerifier rejects', () => {
     expect(await rejectionCode(verifier.verify(await issuer.mintAccessToken()))).toBe('REVOKED');
   });
 
+  it('a validly signed __proto__ claim (MALFORMED), leaving Object.prototype alone', async () => {
+    // JSON.parse makes "__proto__" an own member; an object literal would set the prototype.
+    const claims = JSON.parse('{"__proto__":{"cognito:groups":["admin"]}}');
+    const token = await issuer.mintAccessToken({ claims });
+    expect(Buffer.from(token.split('.')[1]!, 'base64url').toString()).toContain('"__proto__"');
+    expect(await rejectionCode(accessVerifier().verify(token))).toBe('MALFORMED');
+    expect(({} as Record<string, unknown>)['cognito:groups']).toBeUndefined();
+  });
+
+  it('a validly signed, deeply nested payload (MALFORMED), not a stack overflow', async () => {
+    const base = JSON.parse(
+      Buffer.from((await issuer.mintAccessToken()).split('.')[1]!, 'base64url').toString(),
+    );
+    const nested = JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`);
+    const token = await issuer.sign({ ...base, deep: nested });
+    expect(await rejectionCode(accessVerifier().verify(token))).toBe('MALFORMED');
+  });
+
   it('rejects non-string input without crashing', async () => {
     const verifier = accessVerifier();
     for (const input of [undefined, null, 42, {}, [], Buffer.from('x')]) {
