@@ -16,6 +16,8 @@ export interface DecodedJws {
   readonly header: Record<string, unknown>;
   readonly payload: Record<string, unknown>;
   readonly signature: Buffer;
+  /** The exact received signing input, `header '.' payload`, as bytes (R05). */
+  readonly signingInput: Buffer;
 }
 
 /** Size limits checked before any decoding (security-rules.md R39, §10.10). */
@@ -85,5 +87,11 @@ export function decodeCompactJws(token: unknown, limits: JwsLimits): DecodedJws 
   if (signature === undefined) {
     throw new AuthError('MALFORMED', { cause: 'signature is not base64url' });
   }
-  return { header, payload, signature };
+  // The token is ASCII by now (base64url and dots), so latin1 is its exact byte encoding.
+  return {
+    header,
+    payload,
+    signature,
+    signingInput: Buffer.from(token.slice(0, second), 'latin1'),
+  };
 }

@@ -20,6 +20,8 @@ export interface AdmittedKey {
     e: string;
   }>;
   readonly keyObject: KeyObject;
+  /** The modulus length in bytes: the only valid signature length for this key. */
+  readonly modulusBytes: number;
 }
 
 /** Smallest modulus RFC 7518 §3.3 allows. */
@@ -54,5 +56,6 @@ export function admitKey(jwk: Record<string, unknown>, kid: string): AdmittedKey
   return {
     jwk: Object.freeze({ kty: 'RSA', kid, alg: 'RS256', use: 'sig', n: jwk.n, e: jwk.e }),
     keyObject,
+    modulusBytes: Math.ceil(bits / 8),
   };
 }

@@ -1,14 +1,8 @@
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { CognitoJwtVerifier, validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import {
   CognitoJwtInvalidClientIdError,
   CognitoJwtInvalidTokenUseError,
-  JwtInvalidIssuerError,
-  JwtInvalidSignatureAlgorithmError,
-  JwtInvalidSignatureError,
-  JwtParseError,
-  KidNotFoundInJwksError,
 } from 'aws-jwt-verify/error';
-import type { JwksCache as AwsJwksCache } from 'aws-jwt-verify/jwk';
 import {
   type AccessTokenClaims,
   type ClaimsFor,
@@ -31,6 +25,7 @@ import {
   type JwksEvent,
 } from './jwks-cache.js';
 import type { AdmittedKey } from './key-policy.js';
+import { verifyRs256 } from './signature.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
 
 /** One user pool a verifier trusts, and which of its tokens it accepts. */
@@ -147,12 +142,9 @@ interface Verified {
 }
 
 interface Pool extends ResolvedUserPool {
-  /** The JWKS URI aws-jwt-verify derives for the pool; mapped to `jwksUri` for lookups. */
-  readonly awsJwksUri: string;
-  lastGeneration: number;
+  readonly clientId: string | string[] | null;
+  readonly tokenUse: TokenUse | null;
 }
-
-const USER_POOL_ID = /^(?<region>[a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
 
 function configError(message: string): TypeError {
   return new TypeError(`cognito-guard: ${message}`);
@@ -172,15 +164,19 @@ function checkNumber(
   return value;
 }
 
-function resolvePool(
-  config: UserPoolConfig,
-  index: number | undefined,
-): UserPoolConfig & ResolvedUserPool {
+function resolvePool(config: UserPoolConfig, index: number | undefined): Pool {
   const where = index === undefined ? '' : ` (userPools[${index}])`;
-  if (typeof config !== 'object' || config === null)
+  if (typeof config !== 'object' || config === null) {
     throw configError(`a user pool must be an object${where}`);
-  const match = typeof config.userPoolId === 'string' ? USER_POOL_ID.exec(config.userPoolId) : null;
-  if (match === null) throw configError(`userPoolId must look like "us-east-1_Example"${where}`);
+  }
+  let issuer: string;
+  try {
+    if (typeof config.userPoolId !== 'string') throw new TypeError('not a string');
+    // aws-jwt-verify knows the pool id grammar (regions, partitions) and the issuer it implies.
+    issuer = CognitoJwtVerifier.parseUserPoolId(config.userPoolId).issuer;
+  } catch {
+    throw configError(`userPoolId must look like "us-east-1_Example"${where}`);
+  }
   if (config.tokenUse !== 'access' && config.tokenUse !== 'id' && config.tokenUse !== null) {
     throw configError(`tokenUse must be "access", "id" or null (either)${where}`);
   }
@@ -191,38 +187,56 @@ function resolvePool(
     (Array.isArray(ids) &&
       ids.length > 0 &&
       ids.every((id) => typeof id === 'string' && id.length > 0));
-  if (!validIds)
+  if (!validIds) {
     throw configError(`clientId must be a client id, a non-empty list of them, or null${where}`);
-  const region = match.groups!.region!;
-  // R23: the one issuer form we accept, compared exactly.
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${config.userPoolId}`;
+  }
   const jwksUri = config.jwksUri ?? `${issuer}/.well-known/jwks.json`;
   assertJwksUri(jwksUri);
-  return { ...config, issuer, jwksUri };
+  return {
+    userPoolId: config.userPoolId,
+    // R23: the one issuer form we accept (the regional one), compared exactly.
+    issuer,
+    jwksUri,
+    clientId: ids === null || typeof ids === 'string' ? ids : [...ids],
+    tokenUse: config.tokenUse,
+  };
 }
 
-/**
- * aws-jwt-verify errors that can still occur after our own checks, mapped to our codes.
- * The checks before it make most of its errors unreachable; this keeps the mapping total.
- */
-function fromAwsError(err: unknown): AuthError {
-  if (isAuthError(err)) return err;
-  if (err instanceof JwtInvalidSignatureError) return new AuthError('SIGNATURE_INVALID');
-  if (err instanceof CognitoJwtInvalidTokenUseError) return new AuthError('TOKEN_USE');
-  if (err instanceof CognitoJwtInvalidClientIdError) return new AuthError('CLIENT_ID');
-  if (err instanceof JwtInvalidIssuerError) return new AuthError('ISSUER');
-  if (err instanceof JwtInvalidSignatureAlgorithmError) return new AuthError('ALG_NOT_ALLOWED');
-  if (err instanceof KidNotFoundInJwksError) return new AuthError('KEY_NOT_FOUND');
-  if (err instanceof JwtParseError) return new AuthError('MALFORMED', { cause: err });
-  return new AuthError('MALFORMED', { cause: err });
+/** `token_use` and `client_id`/`aud`, by aws-jwt-verify's Cognito rules (R24, R25). */
+function checkCognitoClaims(payload: Record<string, unknown>, pool: Pool): void {
+  try {
+    // The payload came from JSON.parse, so it is the JsonObject aws-jwt-verify expects.
+    validateCognitoJwtFields(payload as Parameters<typeof validateCognitoJwtFields>[0], {
+      tokenUse: pool.tokenUse,
+      clientId: pool.clientId,
+    });
+  } catch (err) {
+    if (err instanceof CognitoJwtInvalidTokenUseError) throw new AuthError('TOKEN_USE');
+    if (err instanceof CognitoJwtInvalidClientIdError) throw new AuthError('CLIENT_ID');
+    throw new AuthError('CLAIM_TYPE', { cause: err });
+  }
 }
 
-/**
- * aws-jwt-verify checks `exp` and `nbf` against the real time, not an injected clock. Ours run
- * after it, against the configured clock and with stricter rules (required `exp` and `iat`,
- * lifetime cap), so its time checks are given a grace that can never trigger.
- */
-const DEFER_TIME_CHECKS_TO_COGNITO_GUARD = Number.MAX_SAFE_INTEGER;
+/** The fields every adapter reads, derived once from the verified claims. */
+function toResult(claims: AccessTokenClaims | IdTokenClaims, userPoolId: string): AuthResult {
+  const isAccess = claims.token_use === 'access';
+  const username = isAccess ? claims.username : claims['cognito:username'];
+  const clientId = isAccess ? claims.client_id : claims.aud;
+  const scope = isAccess ? claims.scope : undefined;
+  return Object.freeze({
+    claims,
+    tokenUse: claims.token_use,
+    userPoolId,
+    clientId,
+    sub: claims.sub,
+    username,
+    scopes: Object.freeze(scope === undefined ? [] : scope.split(' ').filter((s) => s.length > 0)),
+    groups: claims['cognito:groups'] ?? Object.freeze([] as string[]),
+    // Client-credentials tokens name the client as their subject and carry no username.
+    isMachine: isAccess && username === undefined && claims.sub === clientId,
+    expiresAt: claims.exp,
+  });
+}
 
 /**
  * Creates a verifier for one or several Cognito user pools.
@@ -244,24 +258,26 @@ const DEFER_TIME_CHECKS_TO_COGNITO_GUARD = Number.MAX_SAFE_INTEGER;
 export function createVerifier<T extends TokenUse | null>(
   options: VerifierOptions<T>,
 ): Verifier<T> {
-  if (typeof options !== 'object' || options === null)
+  if (typeof options !== 'object' || options === null) {
     throw configError('options must be an object');
-  const configs: (UserPoolConfig & ResolvedUserPool)[] =
-    options.userPools !== undefined
-      ? (() => {
-          if (!Array.isArray(options.userPools) || options.userPools.length === 0) {
-            throw configError('userPools must be a non-empty array');
-          }
-          if ('userPoolId' in options && options.userPoolId !== undefined) {
-            throw configError('give either userPoolId or userPools, not both');
-          }
-          return options.userPools.map((p, i) => resolvePool(p, i));
-        })()
-      : [resolvePool(options as UserPoolConfig, undefined)];
+  }
+  let pools: Pool[];
+  if (options.userPools !== undefined) {
+    if (!Array.isArray(options.userPools) || options.userPools.length === 0) {
+      throw configError('userPools must be a non-empty array');
+    }
+    if ('userPoolId' in options && options.userPoolId !== undefined) {
+      throw configError('give either userPoolId or userPools, not both');
+    }
+    pools = options.userPools.map((p, i) => resolvePool(p, i));
+  } else {
+    pools = [resolvePool(options as UserPoolConfig, undefined)];
+  }
 
   const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function')
+  if (typeof clock !== 'function') {
     throw configError('clock must be a function returning epoch milliseconds');
+  }
   const timeRules: TimeRules = {
     toleranceSeconds: checkNumber(
       'clockToleranceSeconds',
@@ -310,64 +326,12 @@ export function createVerifier<T extends TokenUse | null>(
     options.cache === false ? undefined : createTokenCache<Verified>(options.cache ?? {}, clock);
 
   const byIssuer = new Map<string, Pool>();
-  const byAwsJwksUri = new Map<string, Pool>();
-  for (const config of configs) {
-    if (byIssuer.has(config.issuer))
-      throw configError(`user pool ${config.userPoolId} is configured twice`);
-    const awsJwksUri = CognitoJwtVerifier.parseUserPoolId(config.userPoolId).jwksUri;
-    const pool: Pool = {
-      userPoolId: config.userPoolId,
-      issuer: config.issuer,
-      jwksUri: config.jwksUri,
-      awsJwksUri,
-      lastGeneration: -1,
-    };
-    byIssuer.set(config.issuer, pool);
-    byAwsJwksUri.set(awsJwksUri, pool);
+  for (const pool of pools) {
+    if (byIssuer.has(pool.issuer)) {
+      throw configError(`user pool ${pool.userPoolId} is configured twice`);
+    }
+    byIssuer.set(pool.issuer, pool);
   }
-
-  // The key resolved for the token being verified right now. `verifySync` runs synchronously
-  // between setting and clearing it, so no other verification can see it.
-  let resolvedKey: AdmittedKey | undefined;
-
-  // aws-jwt-verify reads keys through this view of our cache. It asks by the JWKS URI it
-  // derives from the pool id (ignoring overrides); the verifier has already resolved the key
-  // through our cache, with its TTL, cooldown and stale-if-error rules, so that is the answer.
-  const awsView: AwsJwksCache = {
-    getCachedJwk(uri, decomposedJwt) {
-      if (
-        resolvedKey === undefined ||
-        !byAwsJwksUri.has(uri) ||
-        resolvedKey.jwk.kid !== decomposedJwt.header.kid
-      ) {
-        throw new AuthError('KEY_NOT_FOUND');
-      }
-      return resolvedKey.jwk;
-    },
-    getJwk(uri, decomposedJwt) {
-      const pool = byAwsJwksUri.get(uri);
-      if (pool === undefined) return Promise.reject(new AuthError('ISSUER'));
-      return jwksCache.getJwk(pool.jwksUri, decomposedJwt);
-    },
-    addJwks() {
-      // Only reached through cacheJwks, which we call to drop aws-jwt-verify's key objects.
-    },
-    getJwks(uri) {
-      const pool = byAwsJwksUri.get(uri);
-      if (pool === undefined) return Promise.reject(new AuthError('ISSUER'));
-      return jwksCache.getJwks(pool.jwksUri);
-    },
-  };
-  const aws = CognitoJwtVerifier.create(
-    configs.map((c) => ({
-      userPoolId: c.userPoolId,
-      clientId:
-        c.clientId === null || typeof c.clientId === 'string' ? c.clientId : [...c.clientId],
-      tokenUse: c.tokenUse,
-      graceSeconds: DEFER_TIME_CHECKS_TO_COGNITO_GUARD,
-    })),
-    { jwksCache: awsView },
-  );
 
   async function checkRevoked(result: AuthResult): Promise<void> {
     if (isRevoked === undefined) return;
@@ -381,112 +345,100 @@ export function createVerifier<T extends TokenUse | null>(
     if (revoked) throw new AuthError('REVOKED');
   }
 
-  async function verifyUncached(token: string): Promise<Verified> {
-    const { header, payload } = decodeCompactJws(token, limits);
+  /**
+   * The full pipeline, cheapest and most structural checks first: size and strict decoding,
+   * the header, claim types, the exact issuer (before any key lookup, so a token never makes
+   * us fetch keys for a pool we do not trust; attack class 13), the key, the signature, then
+   * the claims that mean something only once the signature holds.
+   */
+  function verifyUncached(token: string): Verified | Promise<Verified> {
+    const { header, payload, signature, signingInput } = decodeCompactJws(token, limits);
     const kid = checkHeader(header);
     checkClaimTypes(payload);
-    // R13 attack class 13: exact issuer match before any key lookup, so a token never makes
-    // us fetch keys for a pool we were not configured with.
     const pool = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
     if (pool === undefined) throw new AuthError('ISSUER');
-    const key = jwksCache.peekKey(pool.jwksUri, kid) ?? (await jwksCache.getKey(pool.jwksUri, kid));
-    const generation = jwksCache.generation(pool.jwksUri);
-    if (generation !== pool.lastGeneration) {
-      // aws-jwt-verify keeps a KeyObject per (issuer, kid) for ever; when a new JWKS arrived,
-      // drop them so a kid re-used for a different key cannot verify with the old one.
-      aws.cacheJwks({ keys: [] }, pool.userPoolId);
-      pool.lastGeneration = generation;
-    }
-    try {
-      // Signature (over the exact received bytes), token_use and client_id/aud.
-      resolvedKey = key;
-      aws.verifySync(token);
-    } catch (err) {
-      throw fromAwsError(err);
-    } finally {
-      resolvedKey = undefined;
-    }
-    checkTimes(payload, clock() / 1000, timeRules);
-    const claims = deepFreeze(payload) as unknown as AccessTokenClaims | IdTokenClaims;
-    const isAccess = claims.token_use === 'access';
-    const username = isAccess
-      ? (claims as AccessTokenClaims).username
-      : (claims as IdTokenClaims)['cognito:username'];
-    const clientId = isAccess
-      ? (claims as AccessTokenClaims).client_id
-      : (claims as IdTokenClaims).aud;
-    const scope = isAccess ? (claims as AccessTokenClaims).scope : undefined;
-    const result: AuthResult = Object.freeze({
-      claims,
-      tokenUse: claims.token_use,
-      userPoolId: pool.userPoolId,
-      clientId,
-      sub: claims.sub,
-      username,
-      scopes: Object.freeze(
-        scope === undefined ? [] : scope.split(' ').filter((s) => s.length > 0),
-      ),
-      groups: claims['cognito:groups'] ?? Object.freeze([] as string[]),
-      // Client-credentials tokens name the client as their subject and carry no username.
-      isMachine: isAccess && username === undefined && claims.sub === clientId,
-      expiresAt: claims.exp,
-    });
-    return { result, jwksUri: pool.jwksUri, kid, key };
+    const finish = (key: AdmittedKey): Verified => {
+      if (!verifyRs256(signingInput, signature, key)) throw new AuthError('SIGNATURE_INVALID');
+      checkCognitoClaims(payload, pool);
+      checkTimes(payload, clock() / 1000, timeRules);
+      const claims = deepFreeze(payload) as unknown as AccessTokenClaims | IdTokenClaims;
+      return { result: toResult(claims, pool.userPoolId), jwksUri: pool.jwksUri, kid, key };
+    };
+    // The common case stays synchronous: no promise per verification when the key is held.
+    const held = jwksCache.peekKey(pool.jwksUri, kid);
+    return held !== undefined ? finish(held) : jwksCache.getKey(pool.jwksUri, kid).then(finish);
   }
 
   /**
-   * A cached outcome still stands while its key is the one the JWKS cache holds, fresh: once
-   * the JWKS is refreshed without that key (removed upstream) or with another key under the
-   * same kid, or once it is stale, the token goes through full verification again.
+   * A cached outcome stands while its key is the one the JWKS cache holds, fresh: once the
+   * JWKS is refreshed without that key (removed upstream) or with another key under the same
+   * kid, or once it is stale, the token goes through full verification again.
    */
   function stillValid(hit: Verified): boolean {
     return jwksCache.peekKey(hit.jwksUri, hit.kid) === hit.key;
   }
 
-  async function verifyOrThrow(token: string): Promise<AuthResult> {
+  function verifyOrThrow(token: string): AuthResult | Promise<AuthResult> {
     if (typeof token !== 'string' || token.length === 0) throw new AuthError('MALFORMED');
     if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
     const hit = tokenCache?.get(token);
     if (hit !== undefined && stillValid(hit)) {
-      const cached = hit.result;
       try {
-        checkTimes(cached.claims, clock() / 1000, timeRules);
-        if (isRevoked !== undefined) await checkRevoked(cached);
+        checkTimes(hit.result.claims, clock() / 1000, timeRules);
       } catch (err) {
         tokenCache!.delete(token);
         throw err;
       }
-      emit({ type: 'cache-hit', userPoolId: cached.userPoolId });
-      emit({
-        type: 'verified',
-        userPoolId: cached.userPoolId,
-        tokenUse: cached.tokenUse,
-        sub: cached.sub,
-        cached: true,
-      });
-      return cached;
+      if (isRevoked === undefined) return cacheHit(hit.result);
+      return checkRevoked(hit.result).then(
+        () => cacheHit(hit.result),
+        (err: unknown) => {
+          tokenCache!.delete(token);
+          throw err;
+        },
+      );
     }
-    const verified = await verifyUncached(token);
-    const result = verified.result;
-    if (isRevoked !== undefined) await checkRevoked(result);
-    tokenCache?.set(
-      token,
-      verified,
-      (result.expiresAt + timeRules.toleranceSeconds) * 1000,
-      token.length,
-    );
+    const verified = verifyUncached(token);
+    if (verified instanceof Promise) return verified.then((v) => admit(token, v));
+    return admit(token, verified);
+  }
+
+  function cacheHit(result: AuthResult): AuthResult {
+    emit({ type: 'cache-hit', userPoolId: result.userPoolId });
     emit({
       type: 'verified',
       userPoolId: result.userPoolId,
       tokenUse: result.tokenUse,
       sub: result.sub,
-      cached: false,
+      cached: true,
     });
     return result;
   }
 
+  /** Runs the revocation hook on a fresh outcome, then caches and reports it. */
+  function admit(token: string, verified: Verified): AuthResult | Promise<AuthResult> {
+    const store = (): AuthResult => {
+      const result = verified.result;
+      tokenCache?.set(
+        token,
+        verified,
+        (result.expiresAt + timeRules.toleranceSeconds) * 1000,
+        token.length,
+      );
+      emit({
+        type: 'verified',
+        userPoolId: result.userPoolId,
+        tokenUse: result.tokenUse,
+        sub: result.sub,
+        cached: false,
+      });
+      return result;
+    };
+    return isRevoked === undefined ? store() : checkRevoked(verified.result).then(store);
+  }
+
   const userPools = Object.freeze(
-    [...byIssuer.values()].map((p) =>
+    pools.map((p) =>
       Object.freeze({ userPoolId: p.userPoolId, issuer: p.issuer, jwksUri: p.jwksUri }),
     ),
   );

@@ -318,3 +318,21 @@ describe('the verified-token cache and the JWKS', () => {
     expect(await rejectionCode(verifier.verify(token))).toBe('KEY_NOT_FOUND');
   });
 });
+
+describe('the JWKS cache behind aws-jwt-verify', () => {
+  it('serves aws-jwt-verify through its JwksCache interface, with the key policy applied', async () => {
+    const { CognitoJwtVerifier } = await import('aws-jwt-verify');
+    const jwks = createJwksCache({ fetcher: () => Promise.reject(new Error('no network here')) });
+    const awsUri = CognitoJwtVerifier.parseUserPoolId(plain.userPoolId).jwksUri;
+    jwks.addJwks(awsUri, plain.jwks() as never);
+    const aws = CognitoJwtVerifier.create(
+      { userPoolId: plain.userPoolId, clientId: plain.clientId, tokenUse: 'access' },
+      { jwksCache: jwks },
+    );
+    const token = await plain.mintAccessToken({ issuedAt: Math.floor(Date.now() / 1000) });
+    expect((await aws.verify(token)).token_use).toBe('access');
+    const current = plain.jwks().keys.find((k) => k.kid === plain.currentKid)!;
+    jwks.addJwks(awsUri, { keys: [{ ...current, e: 'Aw' }] } as never);
+    await expect(aws.verify(token)).rejects.toMatchObject({ code: 'KEY_REJECTED' });
+  });
+});
