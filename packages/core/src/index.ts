@@ -11,6 +11,14 @@ export type {
 } from './claims.js';
 export type { AuthErrorOptions, ErrorKind } from './errors.js';
 export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
+export type { HttpAdapterOptions, HttpAdapterSettings, HttpAuthError } from './http-adapter.js';
+export {
+  bearerSourceFromRaw,
+  checkHttpAdapterOptions,
+  toHttpError,
+  tokenFromRaw,
+  verifierFromHttpOptions,
+} from './http-adapter.js';
 export type { JwksCache, JwksCacheOptions, JwksEvent } from './jwks-cache.js';
 export { createJwksCache } from './jwks-cache.js';
 export type {
@@ -44,4 +52,4 @@ export type {
   VerifierEvent,
   VerifierOptions,
 } from './verifier.js';
-export { createVerifier } from './verifier.js';
+export { createVerifier, toVerifier } from './verifier.js';

@@ -175,6 +175,20 @@ export function requireClient(...clientIds: readonly string[]): Policy {
   };
 }
 
+/**
+ * Runs one policy. A policy decides by returning or throwing, synchronously: an `async`
+ * function (which TypeScript accepts where a `void` function is expected) returns a promise
+ * and never throws, which would read as "allowed". Fail closed on a promise instead.
+ */
+function runPolicy(policy: Policy, auth: AuthResult): void {
+  const outcome: unknown = (policy as (auth: AuthResult) => unknown)(auth);
+  if (typeof (outcome as PromiseLike<unknown> | undefined)?.then === 'function') {
+    // Its eventual rejection is not an unhandled one: the request was refused here.
+    (outcome as PromiseLike<unknown>).then(undefined, () => {});
+    throw new AuthError('CLAIM_CHECK', { cause: 'a policy returned a promise' });
+  }
+}
+
 function checkPolicies(name: string, policies: readonly Policy[]): void {
   if (policies.length === 0 || !policies.every((p) => typeof p === 'function')) {
     throw new TypeError(`cognito-guard: ${name} takes one or more policies`);
@@ -192,7 +206,7 @@ function checkPolicies(name: string, policies: readonly Policy[]): void {
 export function allOf(...policies: readonly Policy[]): Policy {
   checkPolicies('allOf', policies);
   return (auth) => {
-    for (const policy of policies) policy(auth);
+    for (const policy of policies) runPolicy(policy, auth);
   };
 }
 
@@ -210,7 +224,7 @@ export function anyOf(...policies: readonly Policy[]): Policy {
     let first: unknown;
     for (const policy of policies) {
       try {
-        policy(auth);
+        runPolicy(policy, auth);
         return;
       } catch (err) {
         first ??= err;
@@ -230,7 +244,7 @@ export function anyOf(...policies: readonly Policy[]): Policy {
  */
 export function checkPolicy(policy: Policy, auth: AuthResult): AuthError | undefined {
   try {
-    policy(auth);
+    runPolicy(policy, auth);
     return undefined;
   } catch (err) {
     if (err instanceof AuthError) return err;

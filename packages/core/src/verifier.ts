@@ -131,6 +131,8 @@ export interface Verifier<T extends TokenUse | null = TokenUse | null> {
   readonly userPools: readonly ResolvedUserPool[];
   /** The JWKS cache in use (its own, or the shared one it was given). */
   readonly jwksCache: JwksCache;
+  /** The clock it was configured with (epoch ms), for adapters that compute remaining lifetimes. */
+  readonly clock: () => number;
 }
 
 /** A verification outcome and the key that made it, as the token cache keeps it. */
@@ -446,6 +448,7 @@ export function createVerifier<T extends TokenUse | null>(
   return {
     userPools,
     jwksCache,
+    clock,
     async verify(token) {
       try {
         return (await verifyOrThrow(token)) as AuthResult<ClaimsFor<T>>;
@@ -460,4 +463,24 @@ export function createVerifier<T extends TokenUse | null>(
       await Promise.all(uris.map((uri) => jwksCache.refresh(uri)));
     },
   };
+}
+
+/**
+ * A verifier as given, or one created from options: what adapters accept as their `verifier`.
+ * Created once, when the adapter is created (module scope in a Lambda), so the caches live as
+ * long as the process.
+ *
+ * @example
+ * ```ts
+ * const verifier = toVerifier(options.verifier);
+ * ```
+ */
+export function toVerifier(
+  source: Verifier<TokenUse | null> | VerifierOptions<TokenUse | null>,
+): Verifier<TokenUse | null> {
+  if (typeof source !== 'object' || source === null) {
+    throw configError('verifier must be a verifier from createVerifier, or its options');
+  }
+  if (typeof (source as Partial<Verifier>).verify === 'function') return source as Verifier;
+  return createVerifier(source as VerifierOptions<TokenUse | null>);
 }

@@ -1,4 +1,4 @@
-export type { AuthResult, Policy } from '@cognito-guard/core';
+export type { AuthResult, HttpAuthError, MembershipRule, Policy } from '@cognito-guard/core';
 export { AuthError, isAuthError } from '@cognito-guard/core';
 export {
   guard,
@@ -8,6 +8,5 @@ export {
   requireScopes,
   requireUser,
 } from './guards.js';
-export type { CognitoAuthAdapterOptions, CognitoAuthOptions } from './middleware.js';
+export type { AuthHandler, CognitoAuthAdapterOptions, CognitoAuthOptions } from './middleware.js';
 export { cognitoAuth } from './middleware.js';
-export type { HttpAuthError } from './request.js';

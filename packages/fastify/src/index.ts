@@ -1,4 +1,4 @@
-export type { AuthResult, Policy } from '@cognito-guard/core';
+export type { AuthResult, HttpAuthError, MembershipRule, Policy } from '@cognito-guard/core';
 export { AuthError, isAuthError } from '@cognito-guard/core';
 export type { GuardHook } from './guards.js';
 export {
@@ -13,6 +13,6 @@ export type {
   CognitoGuardAdapterOptions,
   CognitoGuardOptions,
   RouteAuthConfig,
+  RoutePolicy,
 } from './plugin.js';
 export { cognitoGuard, cognitoGuard as default } from './plugin.js';
-export type { HttpAuthError } from './request.js';

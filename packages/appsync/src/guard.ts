@@ -1,0 +1,266 @@
+import {
+  AuthError,
+  checkPolicy,
+  type ErrorCode,
+  extractBearerToken,
+  isAuthError,
+  type Policy,
+  type TokenUse,
+  type Verifier,
+} from '@cognito-guard/core';
+import { type DenialEnvelope, denialFor } from './denial.js';
+import type { AppSyncResolverEventLike } from './events.js';
+import { type AppSyncAuth, authFromIdentity, type IdentityMode } from './identity.js';
+import { resolveVerifier, type VerifierSource } from './verifier-option.js';
+
+/**
+ * How a single (non-batch) event is refused: `throw` the `AuthError` (a direct Lambda resolver
+ * then answers with `errorType` "AuthError" and the error's generic message; AWS AppSync
+ * developer guide, "Custom error handling in Direct Lambda Resolver responses"), or return a
+ * {@link DenialEnvelope} for a JS or VTL response handler to turn into `util.unauthorized()`.
+ *
+ * @example
+ * ```ts
+ * const mode: DenyMode = 'envelope';
+ * ```
+ */
+export type DenyMode = 'throw' | 'envelope';
+
+/**
+ * Why the guard refused one event, for logs and metrics. Never the token.
+ *
+ * @example
+ * ```ts
+ * onDenied: ({ code, fieldName }) => logger.warn({ code, fieldName }, 'denied')
+ * ```
+ */
+export interface ResolverDenial {
+  readonly code: ErrorCode;
+  readonly error: AuthError;
+  readonly fieldName: string | undefined;
+  readonly parentTypeName: string | undefined;
+  /** The event's position in a batch; `undefined` for a single event. */
+  readonly index: number | undefined;
+}
+
+/**
+ * Options of {@link withAuth}.
+ *
+ * @example
+ * ```ts
+ * const options: ResolverGuardOptions<'envelope'> = { deny: 'envelope', verifier };
+ * ```
+ */
+export interface ResolverGuardOptions<D extends DenyMode = 'throw'> {
+  /**
+   * Re-verify the raw token in `request.headers.authorization` (bare or `Bearer `) with this
+   * verifier (or one created from these options) instead of trusting `identity`. Use it when
+   * the identity was not verified by AppSync: local simulators, API-key or IAM modes with a
+   * Cognito token alongside, or defence in depth.
+   */
+  readonly verifier?: VerifierSource | undefined;
+  /** `throw` (default) or `envelope`, for single events. Batches always get envelopes. */
+  readonly deny?: D | undefined;
+  /** Identity modes trusted when not re-verifying. Default: cognito, oidc, lambda. */
+  readonly modes?: readonly IdentityMode[] | undefined;
+  /** Trusted user pools; an identity or token from another pool is refused (`ISSUER`). */
+  readonly userPoolId?: string | readonly string[] | undefined;
+  /** Called for every refusal; exceptions it throws are ignored. */
+  readonly onDenied?: ((denial: ResolverDenial) => void) | undefined;
+}
+
+/**
+ * The application's resolver, called only for allowed events, with the verified identity.
+ *
+ * @example
+ * ```ts
+ * const handler: ResolverHandler<AppSyncResolverEvent<{ id: string }>, Post> =
+ *   async (event, auth) => deletePost(event.arguments.id, auth.sub);
+ * ```
+ */
+export type ResolverHandler<E, R> = (
+  event: E,
+  auth: AppSyncAuth,
+  context: unknown,
+) => R | Promise<R>;
+
+/**
+ * One entry of a batch answer, in the format of AppSync's direct Lambda resolvers with
+ * batching: `{ data }` for an allowed event, a {@link DenialEnvelope} for a refused one.
+ *
+ * @example
+ * ```ts
+ * const items: BatchItem<Post>[] = await guarded(events);
+ * ```
+ */
+export type BatchItem<R> = { readonly data: R } | DenialEnvelope;
+
+/**
+ * A guarded resolver: a Lambda handler for single events and for batches (an array of events,
+ * answered in order).
+ *
+ * @example
+ * ```ts
+ * export const handler: GuardedResolver<AppSyncResolverEvent<{ id: string }>, Post, 'throw'> = guarded;
+ * ```
+ */
+export interface GuardedResolver<E, R, D extends DenyMode> {
+  (event: E, context?: unknown): Promise<D extends 'envelope' ? R | DenialEnvelope : R>;
+  (events: readonly E[], context?: unknown): Promise<BatchItem<R>[]>;
+}
+
+const MODES: readonly IdentityMode[] = ['cognito', 'oidc', 'lambda'];
+
+/** Every `authorization` header value, whatever its case (AppSync lower-cases; a copy may not). */
+function authorizationValues(event: AppSyncResolverEventLike): string[] {
+  const headers = event.request?.headers;
+  if (typeof headers !== 'object' || headers === null) return [];
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'authorization' && typeof value === 'string') found.push(value);
+  }
+  return found;
+}
+
+function fieldOf(event: AppSyncResolverEventLike): [string | undefined, string | undefined] {
+  const fieldName = event.info?.fieldName ?? event.fieldName;
+  const parentTypeName = event.info?.parentTypeName ?? event.typeName;
+  return [
+    typeof fieldName === 'string' ? fieldName : undefined,
+    typeof parentTypeName === 'string' ? parentTypeName : undefined,
+  ];
+}
+
+/**
+ * Guards an AppSync Lambda resolver (direct resolver or pipeline function): runs `policy` on the
+ * caller's identity and calls `handler` only when it holds.
+ *
+ * The identity comes from `event.identity` (Cognito, OIDC, or the `resolverContext` of our
+ * Lambda authorizer), mapped by {@link authFromIdentity}, or, with `verifier`, from the raw token
+ * in `request.headers.authorization`. Batches (an array of events) are answered in order, one
+ * `{ data }` or denial per event, since throwing would fail the whole batch (AWS AppSync
+ * developer guide, "Returning individual errors"). `policy: null` only requires an identity.
+ *
+ * @example
+ * ```ts
+ * import { requireGroups } from '@cognito-guard/core';
+ * import { withAuth } from '@cognito-guard/appsync';
+ *
+ * export const handler = withAuth(requireGroups('admin'), async (event, auth) => {
+ *   return deletePost(event.arguments.id, auth.sub);
+ * });
+ * ```
+ */
+export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMode = 'throw'>(
+  policy: Policy | null,
+  handler: ResolverHandler<E, R>,
+  options: ResolverGuardOptions<D> = {},
+): GuardedResolver<E, R, D> {
+  if (policy !== null && typeof policy !== 'function') {
+    throw new TypeError('cognito-guard: withAuth takes a policy (or null) first');
+  }
+  if (typeof handler !== 'function') {
+    throw new TypeError('cognito-guard: withAuth takes the resolver handler second');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('cognito-guard: withAuth options must be an object');
+  }
+  const deny: DenyMode = options.deny ?? 'throw';
+  if (deny !== 'throw' && deny !== 'envelope') {
+    throw new TypeError('cognito-guard: deny must be "throw" or "envelope"');
+  }
+  const modes = options.modes ?? MODES;
+  if (!Array.isArray(modes) || modes.length === 0 || !modes.every((m) => MODES.includes(m))) {
+    throw new TypeError('cognito-guard: modes must list "cognito", "oidc" and/or "lambda"');
+  }
+  const pools = options.userPoolId;
+  if (
+    pools !== undefined &&
+    !(
+      typeof pools === 'string' ||
+      (Array.isArray(pools) && pools.every((p) => typeof p === 'string'))
+    )
+  ) {
+    throw new TypeError('cognito-guard: userPoolId must be a pool id or a list of them');
+  }
+  if (options.onDenied !== undefined && typeof options.onDenied !== 'function') {
+    throw new TypeError('cognito-guard: onDenied must be a function');
+  }
+  const verifier: Verifier<TokenUse | null> | undefined =
+    options.verifier === undefined ? undefined : resolveVerifier(options.verifier, 'verifier');
+  const poolList = pools === undefined ? undefined : typeof pools === 'string' ? [pools] : pools;
+  const onDenied = options.onDenied;
+
+  async function authenticate(event: AppSyncResolverEventLike): Promise<AppSyncAuth> {
+    if (verifier === undefined) {
+      return authFromIdentity(event.identity, { modes, userPoolId: poolList });
+    }
+    // Cognito mode takes the bare token, Lambda mode next to it a `Bearer ` one (§6.5).
+    const token = extractBearerToken(
+      { authorization: authorizationValues(event) },
+      { allowBareToken: true },
+    );
+    const auth = await verifier.verify(token);
+    if (poolList !== undefined && !poolList.includes(auth.userPoolId)) {
+      throw new AuthError('ISSUER');
+    }
+    return Object.freeze({ ...auth, source: 'token' as const });
+  }
+
+  /** The identity, or the refusal, for one event. Never throws. */
+  async function admit(
+    event: unknown,
+    index: number | undefined,
+  ): Promise<AppSyncAuth | AuthError> {
+    const item: AppSyncResolverEventLike =
+      typeof event === 'object' && event !== null ? (event as AppSyncResolverEventLike) : {};
+    let refusal: AuthError | undefined;
+    let auth: AppSyncAuth | undefined;
+    try {
+      auth = await authenticate(item);
+      refusal = policy === null ? undefined : checkPolicy(policy, auth);
+    } catch (err) {
+      refusal = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+    }
+    if (refusal === undefined && auth !== undefined) return auth;
+    const error = refusal ?? new AuthError('NO_CREDENTIALS');
+    if (onDenied !== undefined) {
+      const [fieldName, parentTypeName] = fieldOf(item);
+      try {
+        onDenied({ code: error.code, error, fieldName, parentTypeName, index });
+      } catch {
+        // An observability hook must not change the answer.
+      }
+    }
+    return error;
+  }
+
+  function envelope(event: unknown, error: AuthError): DenialEnvelope {
+    const item =
+      typeof event === 'object' && event !== null ? (event as AppSyncResolverEventLike) : {};
+    const [fieldName, parentTypeName] = fieldOf(item);
+    return denialFor(error, fieldName, parentTypeName);
+  }
+
+  async function guarded(input: E | readonly E[], context?: unknown): Promise<unknown> {
+    if (Array.isArray(input)) {
+      const events = input as readonly E[];
+      return Promise.all(
+        events.map(async (event, index): Promise<BatchItem<R>> => {
+          const admitted = await admit(event, index);
+          if (isAuthError(admitted)) return envelope(event, admitted);
+          return { data: await handler(event, admitted, context) };
+        }),
+      );
+    }
+    const event = input as E;
+    const admitted = await admit(event, undefined);
+    if (isAuthError(admitted)) {
+      if (deny === 'throw') throw admitted;
+      return envelope(event, admitted);
+    }
+    return handler(event, admitted, context);
+  }
+
+  return guarded as GuardedResolver<E, R, D>;
+}

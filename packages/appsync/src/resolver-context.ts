@@ -1,0 +1,185 @@
+import { AuthError, type AuthResult } from '@cognito-guard/core';
+
+/**
+ * The `resolverContext` our AppSync authorizer returns, which AppSync hands to every resolver
+ * as `ctx.identity.resolverContext` (aws-contracts.md §6.2, §7.2).
+ *
+ * Every value is a string: the AWS examples only use flat strings and the docs do not say
+ * that nested values survive (aws-contracts.md §6.2, "[unverified]"). Lists are joined with
+ * single spaces: scope tokens cannot contain spaces (RFC 6749 §3.3) and neither can Cognito
+ * group names (CreateGroup API reference: `GroupName` matches `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`,
+ * no separators), so the split is exact. Entries from the application's hook come on top, but
+ * never replace these keys.
+ *
+ * @example
+ * ```ts
+ * // In an APPSYNC_JS resolver:
+ * const groups = ctx.identity.resolverContext.groups.split(' ');
+ * ```
+ */
+export interface CognitoResolverContext {
+  readonly sub: string;
+  /** Absent for client-credentials (machine) tokens. */
+  readonly username?: string;
+  /** `cognito:groups`, space-separated; `''` when none. */
+  readonly groups: string;
+  /** The `scope` claim's scopes, space-separated; `''` when none. */
+  readonly scopes: string;
+  /** `client_id` (access token) or `aud` (ID token). */
+  readonly clientId: string;
+  readonly tokenUse: 'access' | 'id';
+  readonly userPoolId: string;
+  readonly isMachine: 'true' | 'false';
+  /** `exp`, epoch seconds, as a decimal string. */
+  readonly expiresAt: string;
+  readonly [extra: string]: string | undefined;
+}
+
+/**
+ * Keys the authorizer sets itself; a hook cannot replace them.
+ *
+ * @example
+ * ```ts
+ * RESERVED_CONTEXT_KEYS.has('groups'); // true
+ * ```
+ */
+export const RESERVED_CONTEXT_KEYS: ReadonlySet<string> = new Set([
+  'sub',
+  'username',
+  'groups',
+  'scopes',
+  'clientId',
+  'tokenUse',
+  'userPoolId',
+  'isMachine',
+  'expiresAt',
+]);
+
+/**
+ * Builds the flat `resolverContext` for a verified token, plus the hook's string entries.
+ * Throws `CLAIM_TYPE` for a group name with a space, which could not be split back exactly.
+ *
+ * @example
+ * ```ts
+ * const resolverContext = toResolverContext(auth, { tenant: 'acme' });
+ * ```
+ */
+export function toResolverContext(
+  auth: AuthResult,
+  extra: Readonly<Record<string, unknown>> | undefined,
+): Record<string, string> {
+  if (auth.groups.some((group) => group.includes(' '))) {
+    throw new AuthError('CLAIM_TYPE', { cause: 'a group name contains a space' });
+  }
+  const context: Record<string, string> = {};
+  if (extra !== undefined && extra !== null) {
+    for (const [key, value] of Object.entries(extra)) {
+      // Flat strings only (see above); our own keys always win.
+      if (typeof value === 'string' && !RESERVED_CONTEXT_KEYS.has(key)) define(context, key, value);
+    }
+  }
+  context.sub = auth.sub;
+  if (auth.username !== undefined) context.username = auth.username;
+  context.groups = auth.groups.join(' ');
+  context.scopes = auth.scopes.join(' ');
+  context.clientId = auth.clientId;
+  context.tokenUse = auth.tokenUse;
+  context.userPoolId = auth.userPoolId;
+  context.isMachine = auth.isMachine ? 'true' : 'false';
+  context.expiresAt = String(auth.expiresAt);
+  return context;
+}
+
+/** An own data property, whatever the key (`__proto__` included): never a prototype change. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+const USER_POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
+
+function split(value: string): string[] {
+  return value.split(' ').filter((item) => item.length > 0);
+}
+
+/**
+ * Reads back a `resolverContext` built by {@link toResolverContext} into the fields of an
+ * `AuthResult`, with claims rebuilt from it. Throws `CLAIM_TYPE` when it was not built by our
+ * authorizer.
+ *
+ * @example
+ * ```ts
+ * const auth = fromResolverContext(event.identity.resolverContext);
+ * ```
+ */
+export function fromResolverContext(value: unknown): AuthResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AuthError('CLAIM_TYPE', { cause: 'resolverContext is not an object' });
+  }
+  const context = value as Readonly<Record<string, unknown>>;
+  const text = (key: string): string => {
+    const item = Object.hasOwn(context, key) ? context[key] : undefined;
+    if (typeof item !== 'string') {
+      throw new AuthError('CLAIM_TYPE', { cause: `resolverContext.${key} is missing` });
+    }
+    return item;
+  };
+  const sub = text('sub');
+  const tokenUse = text('tokenUse');
+  const clientId = text('clientId');
+  const userPoolId = text('userPoolId');
+  const expiresText = text('expiresAt');
+  const isMachine = text('isMachine');
+  const pool = USER_POOL_ID.exec(userPoolId);
+  if (
+    sub.length === 0 ||
+    clientId.length === 0 ||
+    (tokenUse !== 'access' && tokenUse !== 'id') ||
+    pool === null ||
+    !/^\d{1,15}$/.test(expiresText) ||
+    (isMachine !== 'true' && isMachine !== 'false')
+  ) {
+    throw new AuthError('CLAIM_TYPE', { cause: 'resolverContext was not built by cognito-guard' });
+  }
+  const username = Object.hasOwn(context, 'username') ? text('username') : undefined;
+  const groups = Object.freeze(split(text('groups')));
+  const scopes = Object.freeze(split(text('scopes')));
+  const expiresAt = Number(expiresText);
+
+  // Claims rebuilt from what the authorizer passed on, so claim policies work the same way in
+  // Lambda mode: the standard ones under their claim names, then the hook's entries (strings).
+  const claims: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(context)) {
+    if (!RESERVED_CONTEXT_KEYS.has(key) && typeof item === 'string') define(claims, key, item);
+  }
+  claims.sub = sub;
+  claims.iss = `https://cognito-idp.${pool[1]}.amazonaws.com/${userPoolId}`;
+  claims.token_use = tokenUse;
+  claims.exp = expiresAt;
+  if (tokenUse === 'access') {
+    claims.client_id = clientId;
+    if (username !== undefined) claims.username = username;
+    if (scopes.length > 0) claims.scope = scopes.join(' ');
+  } else {
+    claims.aud = clientId;
+    if (username !== undefined) claims['cognito:username'] = username;
+  }
+  if (groups.length > 0) claims['cognito:groups'] = groups;
+
+  return Object.freeze({
+    claims: Object.freeze(claims) as unknown as AuthResult['claims'],
+    tokenUse,
+    userPoolId,
+    clientId,
+    sub,
+    username,
+    scopes,
+    groups,
+    isMachine: isMachine === 'true',
+    expiresAt,
+  });
+}

@@ -1,0 +1,193 @@
+import { type BearerSource, extractBearerToken } from './bearer.js';
+import { type Challenge, toChallenge } from './challenge.js';
+import type { TokenUse } from './claims.js';
+import { AuthError } from './errors.js';
+import { toVerifier, type Verifier, type VerifierOptions } from './verifier.js';
+
+/**
+ * What the Node HTTP adapters (Express, Fastify, and any other framework on `node:http`)
+ * share: reading the bearer token from Node's raw request, the four options they all take,
+ * and the error they hand to a framework's error handler. Nothing here reads a claim.
+ */
+
+/** The options every HTTP adapter takes, as given by the application. */
+export interface HttpAdapterOptions {
+  /** No token: let the request through with no `auth`. An invalid token is still refused. */
+  readonly optional?: boolean | undefined;
+  /** Accept `?access_token=` when there is no header (RFC 6750 §2.3; off by default). */
+  readonly allowQueryToken?: boolean | undefined;
+  /** Hand the refusal to the framework's error handler instead of answering it. */
+  readonly passErrors?: boolean | undefined;
+  /** The `realm` of the `WWW-Authenticate` challenge. Default `"api"`. */
+  readonly realm?: string | undefined;
+}
+
+/** The same options, checked. */
+export interface HttpAdapterSettings {
+  readonly optional: boolean;
+  readonly allowQueryToken: boolean;
+  readonly passErrors: boolean;
+  readonly realm: string;
+}
+
+function checkFlag(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`cognito-guard: ${name} must be a boolean`);
+  }
+  return value === true;
+}
+
+/**
+ * Checks the shared HTTP adapter options once, when the middleware is created.
+ *
+ * @example
+ * ```ts
+ * const settings = checkHttpAdapterOptions({ optional: true, realm: 'orders' });
+ * ```
+ */
+export function checkHttpAdapterOptions(options: HttpAdapterOptions): HttpAdapterSettings {
+  const realm = options.realm ?? 'api';
+  // The realm goes into a quoted header value: RFC 6750 §3 allows %x20-21 / %x23-5B / %x5D-7E.
+  if (typeof realm !== 'string' || !/^[\x20\x21\x23-\x5b\x5d-\x7e]{1,128}$/.test(realm)) {
+    throw new TypeError(
+      'cognito-guard: realm must be 1-128 printable ASCII characters without quotes or backslashes',
+    );
+  }
+  return {
+    optional: checkFlag('optional', options.optional),
+    allowQueryToken: checkFlag('allowQueryToken', options.allowQueryToken),
+    passErrors: checkFlag('passErrors', options.passErrors),
+    realm,
+  };
+}
+
+/**
+ * Where a Node request carries bearer tokens: every `Authorization` header and every
+ * `access_token` query value.
+ *
+ * Node keeps only the first of two `Authorization` headers in `req.headers` (it discards
+ * duplicates of that header), so a second one would go unseen; `rawHeaders` keeps them all,
+ * and core answers two of them with `400 invalid_request` (RFC 6750 §2, security-rules.md
+ * R30). The query is read from the raw URL, not a framework's parsed `query`, whose parser is
+ * the application's choice (Express 4's `qs` builds objects from `a[b]=c`), so every adapter
+ * sees the same strings; it is always read, because a token in the header and in the query is
+ * a `400` whether or not query tokens are allowed.
+ *
+ * @example
+ * ```ts
+ * const token = extractBearerToken(bearerSourceFromRaw(req.rawHeaders, req.url));
+ * ```
+ */
+export function bearerSourceFromRaw(
+  rawHeaders: readonly string[],
+  url: string | undefined,
+): BearerSource {
+  const authorization: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      authorization.push(rawHeaders[i + 1]!);
+    }
+  }
+  const start = url === undefined ? -1 : url.indexOf('?');
+  const query =
+    start === -1 ? [] : new URLSearchParams(url!.slice(start + 1)).getAll('access_token');
+  return { authorization, query: query.length === 0 ? undefined : query };
+}
+
+/**
+ * The bearer token of a Node request under the adapter settings, or an {@link AuthError}.
+ *
+ * @example
+ * ```ts
+ * const token = tokenFromRaw(req.rawHeaders, req.url, settings);
+ * ```
+ */
+export function tokenFromRaw(
+  rawHeaders: readonly string[],
+  url: string | undefined,
+  settings: Pick<HttpAdapterSettings, 'allowQueryToken'>,
+): string {
+  return extractBearerToken(bearerSourceFromRaw(rawHeaders, url), {
+    allowQuery: settings.allowQueryToken,
+  });
+}
+
+/**
+ * An {@link AuthError} as handed to a framework's error handler (`passErrors: true`): it also
+ * carries `statusCode`, the challenge `headers` and the JSON `body`, the shape that Express's
+ * `finalhandler`, `http-errors`-style handlers and Fastify's default handler understand.
+ *
+ * @example
+ * ```ts
+ * app.use((err: HttpAuthError, req, res, next) => {
+ *   if (!isAuthError(err)) return next(err);
+ *   res.status(err.statusCode).set(err.headers).json(err.body);
+ * });
+ * ```
+ */
+export interface HttpAuthError extends AuthError {
+  /** The same as `status`, under the name Node frameworks read. */
+  readonly statusCode: number;
+  /** `WWW-Authenticate` (RFC 6750 §3) or `Retry-After`, and `Cache-Control: no-store`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The small RFC 6750 body: `{ error, error_description }`, never the precise code. */
+  readonly body: Challenge['body'];
+}
+
+/**
+ * A new error for this request carrying its HTTP answer, so the one core threw is never
+ * changed (it may be shared: a cached rejection, an error an application keeps).
+ *
+ * @example
+ * ```ts
+ * next(toHttpError(err, { realm: 'orders' }));
+ * ```
+ */
+export function toHttpError(
+  err: AuthError,
+  options: { readonly realm?: string } = {},
+): HttpAuthError {
+  const challenge = toChallenge(err, options);
+  const copy = new AuthError(err.code, {
+    ...(err.cause === undefined ? {} : { cause: err.cause }),
+    ...(err.requiredScopes === undefined ? {} : { requiredScopes: err.requiredScopes }),
+    ...(err.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: err.retryAfterSeconds }),
+  });
+  if (err.stack !== undefined) copy.stack = err.stack;
+  // The content type belongs to whatever body the error handler writes, not to ours.
+  const { 'content-type': _contentType, ...headers } = challenge.headers;
+  return Object.assign(copy, {
+    statusCode: challenge.status,
+    headers: Object.freeze(headers),
+    body: challenge.body,
+  });
+}
+
+/**
+ * The verifier an HTTP adapter was given: its `verifier` option, or one created (once, here)
+ * from the verifier options mixed in with the adapter options.
+ *
+ * @example
+ * ```ts
+ * const verifier = verifierFromHttpOptions({ userPoolId, clientId, tokenUse: 'access', optional: true });
+ * ```
+ */
+export function verifierFromHttpOptions(
+  options: HttpAdapterOptions & { readonly verifier?: Verifier | undefined },
+): Verifier {
+  const {
+    optional: _optional,
+    allowQueryToken: _allowQueryToken,
+    realm: _realm,
+    passErrors: _passErrors,
+    verifier,
+    ...verifierOptions
+  } = options;
+  if (verifier === undefined)
+    return toVerifier(verifierOptions as VerifierOptions<TokenUse | null>);
+  if ('userPoolId' in options || 'userPools' in options) {
+    throw new TypeError('cognito-guard: give a verifier or the options to create one, not both');
+  }
+  return toVerifier(verifier);
+}

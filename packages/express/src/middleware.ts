@@ -1,0 +1,180 @@
+import {
+  type AuthResult,
+  checkHttpAdapterOptions,
+  isAuthError,
+  type TokenUse,
+  toChallenge,
+  toHttpError,
+  tokenFromRaw,
+  type Verifier,
+  type VerifierOptions,
+  verifierFromHttpOptions,
+} from '@cognito-guard/core';
+import type { NextFunction, Request, Response } from 'express';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /**
+       * The verified token, set by `cognitoAuth()`; `undefined` on an optional route without
+       * a token.
+       */
+      auth?: AuthResult | undefined;
+    }
+  }
+}
+
+/**
+ * What `cognitoAuth` adds to the verifier's options.
+ *
+ * @example
+ * ```ts
+ * const adapter: CognitoAuthAdapterOptions = { optional: true, realm: 'orders', passErrors: true };
+ * app.use(cognitoAuth({ verifier, ...adapter }));
+ * ```
+ */
+export interface CognitoAuthAdapterOptions {
+  /**
+   * Let requests without a token through with `req.auth` undefined. A token that is present
+   * but not acceptable is still rejected. Default `false`.
+   */
+  readonly optional?: boolean | undefined;
+  /**
+   * Also accept the token from the `access_token` query parameter. Off by default: RFC 6750
+   * §2.3 says clients SHOULD NOT use it (URLs end up in logs). A token in the header and in
+   * the query is a `400` whatever this says.
+   */
+  readonly allowQueryToken?: boolean | undefined;
+  /** The `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). Default `"api"`. */
+  readonly realm?: string | undefined;
+  /**
+   * Hand the refusal to `next(err)` instead of answering: an `HttpAuthError` with
+   * `status`, `statusCode`, `headers` and `body`, for the application's error handler.
+   * Default `false`.
+   */
+  readonly passErrors?: boolean | undefined;
+}
+
+/**
+ * Options of {@link cognitoAuth}: a verifier made with `createVerifier`, or the options to make
+ * one (the same object `createVerifier` takes), plus {@link CognitoAuthAdapterOptions}.
+ *
+ * @example
+ * ```ts
+ * const options: CognitoAuthOptions = { userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access', realm: 'orders' };
+ * ```
+ */
+export type CognitoAuthOptions = CognitoAuthAdapterOptions &
+  (
+    | {
+        readonly verifier: Verifier;
+        readonly userPoolId?: never;
+        readonly userPools?: never;
+      }
+    | (VerifierOptions<TokenUse | null> & { readonly verifier?: never })
+  );
+
+/**
+ * The type of the middleware and of the guards: an Express request handler that is generic in
+ * the route parameters, so that putting it in front of a handler does not change how Express
+ * infers `req.params` for that handler (a plain `RequestHandler` would widen them).
+ *
+ * @example
+ * ```ts
+ * const auth: AuthHandler = cognitoAuth({ verifier });
+ * app.get('/orders/:id', auth, (req, res) => res.json({ id: req.params.id }));
+ * ```
+ */
+export type AuthHandler = <P>(req: Request<P>, res: Response, next: NextFunction) => void;
+
+/** @internal Answers a refusal, or hands it to Express, as the middleware was configured to. */
+export type Deny = (err: unknown, res: Response, next: NextFunction) => void;
+
+interface State {
+  readonly auth: AuthResult | undefined;
+  readonly deny: Deny;
+}
+
+/**
+ * The verified result as the middleware attached it. Guards read this, not `req.auth`, so a
+ * later handler that assigns `req.auth` cannot grant itself access, and a guard mounted
+ * without the middleware can tell (and fails closed).
+ */
+const STATE = Symbol('cognito-guard.express');
+
+interface WithState {
+  auth?: AuthResult | undefined;
+  [STATE]?: State;
+}
+
+/** @internal The state `cognitoAuth` left on the request, for the guards. */
+export function stateOf(req: object): State | undefined {
+  return (req as WithState)[STATE];
+}
+
+function attach(req: WithState, auth: AuthResult | undefined, deny: Deny): void {
+  req.auth = auth;
+  req[STATE] = { auth, deny };
+}
+
+/**
+ * Express middleware (4 and 5) that requires a valid Cognito bearer token, verifies it with
+ * core and puts the result on `req.auth`.
+ *
+ * Refusals are answered per RFC 6750 §3: `401` with `WWW-Authenticate: Bearer realm="…"`
+ * (plus `error="invalid_token"` when a token was presented), `400 invalid_request` for a
+ * malformed or ambiguous request, `503` with `Retry-After` when the signing keys cannot be
+ * fetched; the body is `{ error, error_description }`. Configuration errors throw here.
+ *
+ * @example
+ * ```ts
+ * app.use(cognitoAuth({ userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access' }));
+ * app.get('/me', (req, res) => res.json({ sub: req.auth?.sub }));
+ * ```
+ */
+export function cognitoAuth(options: CognitoAuthOptions): AuthHandler {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('cognito-guard: cognitoAuth takes an options object');
+  }
+  const settings = checkHttpAdapterOptions(options);
+  const deny = createDeny(settings.realm, settings.passErrors);
+  const verifier = verifierFromHttpOptions(options);
+
+  return (req, res, next) => {
+    let token: string;
+    try {
+      token = tokenFromRaw(req.rawHeaders, req.originalUrl ?? req.url, settings);
+    } catch (err) {
+      if (settings.optional && isAuthError(err) && err.code === 'NO_CREDENTIALS') {
+        attach(req, undefined, deny);
+        next();
+      } else {
+        deny(err, res, next);
+      }
+      return;
+    }
+    verifier.verify(token).then(
+      (auth) => {
+        attach(req, auth, deny);
+        next();
+      },
+      (err: unknown) => deny(err, res, next),
+    );
+  };
+}
+
+function createDeny(realm: string, passErrors: boolean): Deny {
+  return (err, res, next) => {
+    // Core only ever throws AuthErrors; anything else is a bug, and Express's 500 is the answer.
+    if (!isAuthError(err)) {
+      next(err);
+      return;
+    }
+    if (passErrors || res.headersSent) {
+      next(toHttpError(err, { realm }));
+      return;
+    }
+    const challenge = toChallenge(err, { realm });
+    res.status(challenge.status).set(challenge.headers).json(challenge.body);
+  };
+}

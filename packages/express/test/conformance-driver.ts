@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import express5 from 'express';
+import express4 from 'express4';
+import type { Driver, DriverApp } from '../../../test/conformance/driver.js';
+import { httpOutcome, sendHttp } from '../../../test/conformance/http-client.js';
+import { cognitoAuth, requireGroups, requireScopes } from '../src/index.js';
+
+/** The conformance driver for Express: one app per case, real HTTP on 127.0.0.1. */
+export function expressDriver(name: string, express: typeof express5): Driver {
+  return {
+    name,
+    surface: 'http',
+    modes: ['respond', 'pass-errors'],
+    async start({ verifier, routes, realm, mode }): Promise<DriverApp> {
+      const app = express();
+      const passErrors = mode === 'pass-errors';
+      const required = cognitoAuth({ verifier, realm, passErrors });
+      const optional = cognitoAuth({ verifier, realm, passErrors, optional: true });
+      for (const route of routes) {
+        const handlers: RequestHandler[] = [route.auth === 'optional' ? optional : required];
+        if (route.scopes !== undefined) handlers.push(requireScopes(...route.scopes));
+        if (route.groups !== undefined) handlers.push(requireGroups(...route.groups));
+        app.get(route.path, ...handlers, (req, res) => {
+          res.json({ sub: req.auth?.sub ?? null });
+        });
+      }
+      // An ordinary error handler: it only reads the error's own statusCode and headers.
+      const report: ErrorRequestHandler = (err, _req, res, _next) => {
+        res
+          .status(typeof err?.statusCode === 'number' ? err.statusCode : 500)
+          .set(err?.headers ?? {})
+          .json({ code: err?.code ?? null });
+      };
+      app.use(report);
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise<void>((resolve, reject) => {
+        server.once('listening', resolve);
+        server.once('error', reject);
+      });
+      const { port } = server.address() as AddressInfo;
+      return {
+        send: async (request) => httpOutcome(await sendHttp(port, request)),
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      };
+    },
+  };
+}
+
+export const express4Driver = expressDriver('express 4', express4);
+export const express5Driver = expressDriver('express 5', express5);

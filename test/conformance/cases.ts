@@ -1,0 +1,355 @@
+import { AuthError, type ErrorCode, type ErrorKind, type Verifier } from '@cognito-guard/core';
+import type { TestIssuer } from '@cognito-guard/testing';
+import type { OutcomeKind, RouteRule, Surface } from './driver.js';
+
+/**
+ * The adapter conformance table: one list of cases, run against every adapter. Each case
+ * states the AuthError code it must produce (`null`: allowed) and the HTTP answer of the
+ * Express/Fastify surface (DESIGN.md §3, RFC 6750 §3). Other surfaces map the code through
+ * {@link OUTCOMES}.
+ */
+
+/** The realm every driver configures, so challenges can be compared exactly. */
+export const REALM = 'conformance';
+
+/** The routes every driver serves; each answers `200 { sub }` when its handler runs. */
+export const ROUTES = [
+  { path: '/protected', auth: 'required' },
+  { path: '/orders', auth: 'required', scopes: ['orders/read'] },
+  { path: '/admin', auth: 'required', groups: ['admin'] },
+  { path: '/optional', auth: 'optional' },
+] as const satisfies readonly RouteRule[];
+
+export type RoutePath = (typeof ROUTES)[number]['path'];
+
+/** The known subject of the happy-path tokens. */
+export const ALICE = '7d8ca528-4931-4254-9273-ea5ee853f271';
+
+/** What a case may use; the verifier is fresh for every case. */
+export interface CaseContext {
+  /** The pool the verifier trusts. */
+  readonly issuer: TestIssuer;
+  /** A pool the verifier does not trust (its own keys and JWKS). */
+  readonly otherIssuer: TestIssuer;
+  readonly verifier: Verifier;
+  /** Drives the issuers and the verifier; never real sleeps. */
+  readonly clock: { now(): number; advance(seconds: number): void };
+}
+
+/** The request a case sends. */
+export interface CaseRequest {
+  readonly path: RoutePath;
+  /** Without the `?`. */
+  readonly query?: string;
+  readonly headers?: readonly (readonly [string, string])[];
+}
+
+/** The HTTP answer of the Express/Fastify surface. */
+export interface HttpExpectation {
+  readonly status: 200 | 400 | 401 | 403 | 503;
+  /**
+   * The RFC 6750 `error` of the challenge and body; `null` for a challenge without `error`
+   * (no credentials, RFC 6750 §3); absent when allowed.
+   */
+  readonly error?:
+    | 'invalid_request'
+    | 'invalid_token'
+    | 'insufficient_scope'
+    | 'temporarily_unavailable'
+    | null;
+  /** The `scope` attribute of a 403 challenge, when scopes were required. */
+  readonly scope?: string;
+  /** The `sub` the handler sees when allowed; `null` for an optional route without a token. */
+  readonly sub?: string | null;
+}
+
+export interface ConformanceCase {
+  /** Present tense, what the adapter does. */
+  readonly name: string;
+  /** The AuthError code; `null` when the request is allowed. */
+  readonly code: ErrorCode | null;
+  readonly http: HttpExpectation;
+  readonly arrange?: (ctx: CaseContext) => void | Promise<void>;
+  readonly request: (ctx: CaseContext) => Promise<CaseRequest>;
+  /** Always runs, even when the case fails. */
+  readonly restore?: (ctx: CaseContext) => void | Promise<void>;
+}
+
+const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
+
+const reader = (ctx: CaseContext) =>
+  ctx.issuer.mintAccessToken({
+    username: 'alice',
+    sub: ALICE,
+    scopes: ['orders/read'],
+    groups: ['readers'],
+  });
+
+export const CASES: readonly ConformanceCase[] = [
+  // Transport (RFC 6750 §2, §3; security-rules.md R29-R33).
+  {
+    name: 'answers 401 with a bare challenge when there is no Authorization header',
+    code: 'NO_CREDENTIALS',
+    http: { status: 401, error: null },
+    request: async () => ({ path: '/protected' }),
+  },
+  {
+    name: 'treats another scheme (Basic) as no bearer credentials',
+    code: 'NO_CREDENTIALS',
+    http: { status: 401, error: null },
+    request: async () => ({ path: '/protected', headers: [['Authorization', 'Basic YTpi']] }),
+  },
+  {
+    name: 'treats a query-only token as no credentials while query tokens are off',
+    code: 'NO_CREDENTIALS',
+    http: { status: 401, error: null },
+    request: async (ctx) => ({ path: '/protected', query: `access_token=${await reader(ctx)}` }),
+  },
+  {
+    name: 'answers 400 to a malformed Authorization header',
+    code: 'BAD_REQUEST',
+    http: { status: 400, error: 'invalid_request' },
+    request: async () => ({ path: '/protected', headers: [['Authorization', 'Bearer a b']] }),
+  },
+  {
+    name: 'answers 400 to a TAB between scheme and token',
+    code: 'BAD_REQUEST',
+    http: { status: 400, error: 'invalid_request' },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [['Authorization', `Bearer\t${await reader(ctx)}`]],
+    }),
+  },
+  {
+    name: 'answers 400 to two Authorization headers',
+    code: 'BAD_REQUEST',
+    http: { status: 400, error: 'invalid_request' },
+    request: async (ctx) => {
+      const token = await reader(ctx);
+      return { path: '/protected', headers: [bearer(token), ['authorization', `Bearer ${token}`]] };
+    },
+  },
+  {
+    name: 'answers 400 to a token in the header and in the query',
+    code: 'BAD_REQUEST',
+    http: { status: 400, error: 'invalid_request' },
+    request: async (ctx) => {
+      const token = await reader(ctx);
+      return { path: '/protected', query: `access_token=${token}`, headers: [bearer(token)] };
+    },
+  },
+  {
+    name: 'accepts the scheme in any case',
+    code: null,
+    http: { status: 200, sub: ALICE },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [['Authorization', `bEaReR ${await reader(ctx)}`]],
+    }),
+  },
+
+  // The token (DESIGN.md §4; security-rules.md R18, R23-R25).
+  {
+    name: 'answers 401 invalid_token to an expired token',
+    code: 'EXPIRED',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => {
+      const issuedAt = Math.floor(ctx.clock.now() / 1000) - 7200;
+      const token = await ctx.issuer.mintAccessToken({ issuedAt, expiresIn: 3600 });
+      return { path: '/protected', headers: [bearer(token)] };
+    },
+  },
+  {
+    name: 'answers 401 invalid_token to a token from another pool',
+    code: 'ISSUER',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [bearer(await ctx.otherIssuer.mintAccessToken())],
+    }),
+  },
+  {
+    name: 'answers 401 invalid_token to a token from another pool with the same kid',
+    code: 'SIGNATURE_INVALID',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => {
+      // The trusted pool's claims and kid, signed with the other pool's key.
+      const genuine = await reader(ctx);
+      const claims = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString());
+      const forged = await ctx.otherIssuer.sign(claims, { header: { kid: ctx.issuer.currentKid } });
+      return { path: '/protected', headers: [bearer(forged)] };
+    },
+  },
+  {
+    name: 'answers 401 invalid_token to an id token where access tokens are expected',
+    code: 'TOKEN_USE',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [bearer(await ctx.issuer.mintIdToken({ username: 'alice', sub: ALICE }))],
+    }),
+  },
+  {
+    name: 'answers 401 invalid_token to a token issued to another client',
+    code: 'CLIENT_ID',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [
+        bearer(await ctx.issuer.mintAccessToken({ clientId: 'anotherclient000000000001' })),
+      ],
+    }),
+  },
+
+  // Authorization (RFC 6750 §3.1 insufficient_scope).
+  {
+    name: 'answers 403 insufficient_scope with the scope attribute when a scope is missing',
+    code: 'INSUFFICIENT_SCOPE',
+    http: { status: 403, error: 'insufficient_scope', scope: 'orders/read' },
+    request: async (ctx) => ({
+      path: '/orders',
+      headers: [bearer(await ctx.issuer.mintAccessToken({ scopes: ['orders/write'] }))],
+    }),
+  },
+  {
+    name: 'answers 403 insufficient_scope when a group is missing',
+    code: 'GROUP_NOT_ALLOWED',
+    http: { status: 403, error: 'insufficient_scope' },
+    request: async (ctx) => ({ path: '/admin', headers: [bearer(await reader(ctx))] }),
+  },
+
+  // Availability (security-rules.md R38, §10.7).
+  {
+    name: 'answers 503 with Retry-After to an unknown kid while the JWKS is down',
+    code: 'JWKS_UNAVAILABLE',
+    http: { status: 503, error: 'temporarily_unavailable' },
+    arrange: async (ctx) => {
+      await ctx.verifier.hydrate();
+      ctx.issuer.misbehave({ kind: 'down' });
+      // Past the refetch cooldown, so the unknown kid does make the verifier try the JWKS.
+      ctx.clock.advance(31);
+    },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [
+        bearer(
+          await ctx.issuer.mintAccessToken({ header: { kid: 'a-kid-the-pool-never-served' } }),
+        ),
+      ],
+    }),
+    restore: (ctx) => ctx.issuer.misbehave(null),
+  },
+
+  // Optional authentication.
+  {
+    name: 'lets a request without a token through an optional route with no auth',
+    code: null,
+    http: { status: 200, sub: null },
+    request: async () => ({ path: '/optional' }),
+  },
+  {
+    name: 'lets another scheme through an optional route with no auth',
+    code: null,
+    http: { status: 200, sub: null },
+    request: async () => ({ path: '/optional', headers: [['Authorization', 'Basic YTpi']] }),
+  },
+  {
+    name: 'still rejects a bad token on an optional route',
+    code: 'EXPIRED',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => {
+      const issuedAt = Math.floor(ctx.clock.now() / 1000) - 7200;
+      const token = await ctx.issuer.mintAccessToken({ issuedAt, expiresIn: 3600 });
+      return { path: '/optional', headers: [bearer(token)] };
+    },
+  },
+  {
+    name: 'still rejects two Authorization headers on an optional route',
+    code: 'BAD_REQUEST',
+    http: { status: 400, error: 'invalid_request' },
+    request: async (ctx) => {
+      const token = await reader(ctx);
+      return { path: '/optional', headers: [bearer(token), bearer(token)] };
+    },
+  },
+  {
+    name: 'shows the claims to the handler of an optional route when a token is sent',
+    code: null,
+    http: { status: 200, sub: ALICE },
+    request: async (ctx) => ({ path: '/optional', headers: [bearer(await reader(ctx))] }),
+  },
+
+  // Happy paths: the handler sees the verified claims.
+  {
+    name: 'shows the claims to the handler of an authenticated route',
+    code: null,
+    http: { status: 200, sub: ALICE },
+    request: async (ctx) => ({ path: '/protected', headers: [bearer(await reader(ctx))] }),
+  },
+  {
+    name: 'allows a token with the required scope',
+    code: null,
+    http: { status: 200, sub: ALICE },
+    request: async (ctx) => ({ path: '/orders', headers: [bearer(await reader(ctx))] }),
+  },
+  {
+    name: 'allows a user in the required group',
+    code: null,
+    http: { status: 200, sub: ALICE },
+    request: async (ctx) => {
+      const token = await ctx.issuer.mintAccessToken({ sub: ALICE, groups: ['readers', 'admin'] });
+      return { path: '/admin', headers: [bearer(token)] };
+    },
+  },
+];
+
+/**
+ * What each surface answers, by the class of the code (DESIGN.md §3 "Error codes and what each
+ * surface answers"). The HTTP row is checked in detail against each case's `http`; the others
+ * are for the Lambda and AppSync drivers. Sources for the API Gateway rows: the table in
+ * DESIGN.md, which the Lambda adapter checks against AWS's documentation.
+ */
+export const OUTCOMES: Readonly<
+  Record<Surface, Readonly<Record<ErrorKind | 'allowed', OutcomeKind>>>
+> = {
+  http: {
+    allowed: 'allow',
+    credentials: 'unauthorized',
+    request: 'bad-request',
+    token: 'unauthorized',
+    forbidden: 'deny',
+    unavailable: 'unavailable',
+  },
+  // Every credential problem is a thrown `Unauthorized` (401); a refusal is a Deny policy (403);
+  // a key outage is an error (500), so API Gateway caches nothing.
+  'rest-authorizer': {
+    allowed: 'allow',
+    credentials: 'unauthorized',
+    request: 'unauthorized',
+    token: 'unauthorized',
+    forbidden: 'deny',
+    unavailable: 'unavailable',
+  },
+  'http-api-simple': {
+    allowed: 'allow',
+    credentials: 'unauthorized',
+    request: 'unauthorized',
+    token: 'unauthorized',
+    forbidden: 'deny',
+    unavailable: 'unavailable',
+  },
+  // isAuthorized false for everything; a key outage also sets ttlOverride 0.
+  'appsync-authorizer': {
+    allowed: 'allow',
+    credentials: 'unauthorized',
+    request: 'unauthorized',
+    token: 'unauthorized',
+    forbidden: 'deny',
+    unavailable: 'unavailable',
+  },
+};
+
+/** The outcome a surface must report for a case's code. */
+export function expectedOutcome(surface: Surface, code: ErrorCode | null): OutcomeKind {
+  return OUTCOMES[surface][code === null ? 'allowed' : new AuthError(code).kind];
+}

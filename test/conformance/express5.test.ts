@@ -1,0 +1,4 @@
+import { express5Driver } from '../../packages/express/test/conformance-driver.js';
+import { runConformance } from './run.js';
+
+runConformance(express5Driver);
