@@ -6,6 +6,7 @@ import {
   extractBearerToken,
   isAuthError,
   type Policy,
+  toVerifier,
 } from '@cognito-guard/core';
 import type {
   AppSyncAuthorizerRequest,
@@ -14,7 +15,7 @@ import type {
 } from './events.js';
 import { compileFieldRules, type FieldRules } from './field-rules.js';
 import { toResolverContext } from './resolver-context.js';
-import { clockOf, resolveVerifier, type VerifierSource } from './verifier-option.js';
+import type { VerifierSource } from './verifier-option.js';
 
 /**
  * A rule on the request itself (operation, variables, headers) rather than on the token alone.
@@ -146,7 +147,7 @@ export function createAppSyncAuthorizer(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: createAppSyncAuthorizer takes an options object');
   }
-  const verifier = resolveVerifier(options.verifier, 'verifier');
+  const verifier = toVerifier(options.verifier);
   const fields = compileFieldRules(options.fields);
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0 || ttlSeconds > MAX_TTL_SECONDS) {
@@ -167,7 +168,7 @@ export function createAppSyncAuthorizer(
   }
   const { policy, requestPolicy, onDecision } = options;
   const contextHook = options.resolverContext;
-  const clock = options.clock ?? clockOf(options.verifier) ?? Date.now;
+  const clock = options.clock ?? verifier.clock;
 
   const report = (decision: AuthorizerDecision): void => {
     if (onDecision === undefined) return;

@@ -6,12 +6,13 @@ import {
   isAuthError,
   type Policy,
   type TokenUse,
+  toVerifier,
   type Verifier,
 } from '@cognito-guard/core';
 import { type DenialEnvelope, denialFor } from './denial.js';
 import type { AppSyncResolverEventLike } from './events.js';
 import { type AppSyncAuth, authFromIdentity, type IdentityMode } from './identity.js';
-import { resolveVerifier, type VerifierSource } from './verifier-option.js';
+import type { VerifierSource } from './verifier-option.js';
 
 /**
  * How a single (non-batch) event is refused: `throw` the `AuthError` (a direct Lambda resolver
@@ -187,7 +188,7 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
     throw new TypeError('cognito-guard: onDenied must be a function');
   }
   const verifier: Verifier<TokenUse | null> | undefined =
-    options.verifier === undefined ? undefined : resolveVerifier(options.verifier, 'verifier');
+    options.verifier === undefined ? undefined : toVerifier(options.verifier);
   const poolList = pools === undefined ? undefined : typeof pools === 'string' ? [pools] : pools;
   const onDenied = options.onDenied;
 

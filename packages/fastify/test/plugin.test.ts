@@ -43,6 +43,7 @@ function rejectingVerifier(error: unknown): Verifier {
     hydrate: () => Promise.resolve(),
     userPools: [],
     jwksCache: undefined as never,
+    clock: Date.now,
   };
 }
 

@@ -1,0 +1,187 @@
+import { type AuthResult, extractBearerToken, isAuthError } from '@cognito-guard/core';
+import { richContext, scalarContext } from './context.js';
+import { unauthorized } from './errors.js';
+import type { IamAuthorizerResult, SimpleAuthorizerResult } from './events.js';
+import { buildPolicy } from './iam-policy.js';
+import type { MethodArn } from './method-arn.js';
+import type { ResolvedOptions } from './options.js';
+import { runPolicy } from './policy-check.js';
+import { ALL_ROUTES, type RouteRefusal, type RouteTable } from './route-rules.js';
+import type { RequestToken } from './token-source.js';
+
+/**
+ * The one mapping from a failure to what API Gateway needs (DESIGN.md §3 table,
+ * aws-contracts.md §1.4):
+ *
+ * | kind                           | authorizer does                     | client gets            |
+ * |--------------------------------|-------------------------------------|------------------------|
+ * | credentials, request, token    | `throw new Error('Unauthorized')`   | 401                    |
+ * | forbidden                      | Deny in the policy / `isAuthorized: false` | 403             |
+ * | unavailable (JWKS)             | throws the `AuthError` (not `Unauthorized`) | 500, not cached |
+ *
+ * A JWKS outage must never become an Allow, nor a 401 that makes clients drop good tokens.
+ *
+ * @example
+ * ```ts
+ * throw failure(options, new AuthError('EXPIRED')); // Error('Unauthorized')
+ * ```
+ */
+export function failure(options: ResolvedOptions, err: unknown): Error {
+  if (isAuthError(err) && err.kind !== 'unavailable') {
+    options.emit({ type: 'unauthorized', authorizer: options.kind, code: err.code });
+    return unauthorized(err.code);
+  }
+  options.emit({
+    type: 'error',
+    authorizer: options.kind,
+    code: isAuthError(err) ? err.code : undefined,
+  });
+  return err instanceof Error ? err : new Error('cognito-guard: authorizer failed');
+}
+
+/**
+ * For failures after authentication, or before it (an unexpected event): a 500, reported as
+ * `error`. Never turned into `Unauthorized`, which API Gateway may treat as a token problem.
+ *
+ * @example
+ * ```ts
+ * throw internalFailure(options, new TypeError('unexpected event'));
+ * ```
+ */
+export function internalFailure(options: ResolvedOptions, err: unknown): Error {
+  options.emit({
+    type: 'error',
+    authorizer: options.kind,
+    code: isAuthError(err) ? err.code : undefined,
+  });
+  return err instanceof Error ? err : new Error('cognito-guard: authorizer failed');
+}
+
+/**
+ * Extracts and verifies the token. Rejects with what the handler must throw: `Unauthorized`
+ * for a missing, malformed or invalid token, the `AuthError` for a JWKS outage.
+ *
+ * @example
+ * ```ts
+ * const auth = await authenticate(options, bearerSource(event, { header: 'Authorization' }));
+ * ```
+ */
+export async function authenticate(
+  options: ResolvedOptions,
+  { source, allowQuery }: RequestToken,
+): Promise<AuthResult> {
+  try {
+    const token = extractBearerToken(source, {
+      allowBareToken: options.allowBareToken,
+      allowQuery,
+    });
+    return await options.verifier.verify(token);
+  } catch (err) {
+    throw failure(options, err);
+  }
+}
+
+/** What the principal may do: the global `require`, then the route rules. */
+function decide(
+  options: ResolvedOptions,
+  table: RouteTable | undefined,
+  auth: AuthResult,
+  arn: MethodArn,
+): { allow: readonly string[]; deny: readonly string[]; refusal: RouteRefusal | undefined } {
+  const required = options.require === undefined ? undefined : runPolicy(options.require, auth);
+  if (required !== undefined) {
+    return { allow: [], deny: [], refusal: { error: required, route: undefined } };
+  }
+  if (table === undefined) {
+    // Authentication only: the stage wildcard, never the one methodArn that came first
+    // (aws-contracts.md §1.5). WebSocket ARNs have no verb/path pair, hence `*` there.
+    return { allow: [arn.method === undefined ? '*' : ALL_ROUTES], deny: [], refusal: undefined };
+  }
+  const evaluation = table.evaluate(auth);
+  return {
+    allow: evaluation.allow,
+    deny: evaluation.deny,
+    refusal: evaluation.refusal(arn.resource),
+  };
+}
+
+function report(
+  options: ResolvedOptions,
+  auth: AuthResult,
+  refusal: RouteRefusal | undefined,
+): void {
+  if (refusal === undefined) {
+    options.emit({ type: 'allow', authorizer: options.kind, principalId: auth.sub });
+  } else {
+    options.emit({
+      type: 'deny',
+      authorizer: options.kind,
+      principalId: auth.sub,
+      code: refusal.error.code,
+      route: refusal.route,
+    });
+  }
+}
+
+/**
+ * The IAM-policy answer: the principal's policy over every route, so that API Gateway's
+ * result cache (keyed by the token, not the route) gives the right answer on every route.
+ *
+ * @example
+ * ```ts
+ * return policyResult(options, table, parseMethodArn(event.methodArn), auth);
+ * ```
+ */
+export function policyResult(
+  options: ResolvedOptions,
+  table: RouteTable | undefined,
+  arn: MethodArn,
+  auth: AuthResult,
+  extra: { readonly reserved?: readonly string[]; readonly usageIdentifierKey?: string } = {},
+): IamAuthorizerResult {
+  const { allow, deny, refusal } = decide(options, table, auth, arn);
+  const policyDocument = buildPolicy(arn, allow, deny);
+  const context = scalarContext(auth, options.context, extra.reserved ?? []);
+  report(options, auth, refusal);
+  return {
+    // principalId = sub (DESIGN.md §4): stable, unique in the pool, present in every token.
+    principalId: auth.sub,
+    policyDocument,
+    context,
+    ...(extra.usageIdentifierKey === undefined
+      ? {}
+      : { usageIdentifierKey: extra.usageIdentifierKey }),
+  };
+}
+
+/**
+ * The HTTP API simple answer for the current route. Route-dependent answers are only safe when
+ * the result cache is per route (`$context.routeKey` among the identity sources) or off.
+ *
+ * @example
+ * ```ts
+ * return simpleResult(options, table, parseMethodArn(event.routeArn), auth, ['claims']);
+ * ```
+ */
+export function simpleResult(
+  options: ResolvedOptions,
+  table: RouteTable | undefined,
+  arn: MethodArn | undefined,
+  auth: AuthResult,
+  reserved: readonly string[],
+): SimpleAuthorizerResult {
+  const required = options.require === undefined ? undefined : runPolicy(options.require, auth);
+  const refusal: RouteRefusal | undefined =
+    required !== undefined
+      ? { error: required, route: undefined }
+      : table !== undefined && arn !== undefined
+        ? table.evaluate(auth).refusal(arn.resource)
+        : undefined;
+  if (refusal !== undefined) {
+    report(options, auth, refusal);
+    return { isAuthorized: false };
+  }
+  const context = richContext(auth, options.context, reserved);
+  report(options, auth, undefined);
+  return { isAuthorized: true, context };
+}

@@ -1,0 +1,299 @@
+import { AuthError, type AuthResult, type Policy } from '@cognito-guard/core';
+import { runPolicy, withoutStacks } from './policy-check.js';
+import { patternsOverlap, resourceMatches } from './resource-glob.js';
+
+/**
+ * What a route requires: a core {@link Policy}, `'authenticated'` (any valid token) or
+ * `'deny'` (nobody).
+ *
+ * @example
+ * ```ts
+ * const rule: RouteRule = requireGroups('admin');
+ * ```
+ */
+export type RouteRule = Policy | 'authenticated' | 'deny';
+
+/**
+ * Route rules keyed by `'<METHOD> <path>'`, e.g. `'GET /orders'`, `'DELETE /orders/{id}'`,
+ * `'ANY /admin/*'`.
+ *
+ * - METHOD: `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, `OPTIONS`, or `ANY` (also `*`),
+ *   which stands for those seven.
+ * - path: `/`, or `/`-separated segments; a segment is literal text, `*`, `{name}` or, last,
+ *   `{name+}`. The three wildcard forms all become an IAM `*`, and an IAM `*` matches across
+ *   `/` (aws-contracts.md §1.5): `'GET /orders/*'` also covers `/orders/1/items`, and
+ *   `'GET /orders/{id}/items'` also covers `/orders/a/b/items`.
+ *
+ * Rules are cumulative, exactly as IAM evaluates the statements they become: a request must
+ * satisfy every rule whose pattern matches it (Deny beats Allow), and requests no rule matches
+ * get the default policy.
+ *
+ * @example
+ * ```ts
+ * const routes: RouteRules = {
+ *   'GET /orders': requireScopes('orders/read'),
+ *   'DELETE /orders/{id}': requireGroups('admin'),
+ *   'GET /health': 'authenticated',
+ * };
+ * ```
+ */
+export type RouteRules = Readonly<Record<string, RouteRule>>;
+
+/**
+ * What requests that match no route get: nothing (`'deny'`), any valid token, or a policy.
+ *
+ * @example
+ * ```ts
+ * const defaultPolicy: DefaultPolicy = requireUser();
+ * ```
+ */
+export type DefaultPolicy = 'deny' | 'authenticated' | Policy;
+
+/**
+ * One route as compiled: its key and the IAM resource patterns, relative to `{stage}/`.
+ *
+ * @example
+ * ```ts
+ * compileRoutes({ 'ANY /x': 'deny' }, 'deny').routes[0]?.patterns; // ['GET/x', 'POST/x', ...]
+ * ```
+ */
+export interface CompiledRoute {
+  readonly key: string;
+  readonly rule: RouteRule;
+  /** e.g. `['GET/orders/*']`; `ANY` gives one pattern per method. */
+  readonly patterns: readonly string[];
+}
+
+/**
+ * Why a request is refused: the failure and the route key that refused it (none: default).
+ *
+ * @example
+ * ```ts
+ * const refusal: RouteRefusal | undefined = evaluation.refusal('DELETE/orders/1');
+ * ```
+ */
+export interface RouteRefusal {
+  readonly error: AuthError;
+  readonly route: string | undefined;
+}
+
+/**
+ * One principal's view of the routes: what to allow, what to deny, and per-request answers.
+ *
+ * @example
+ * ```ts
+ * const { allow, deny } = table.evaluate(auth);
+ * ```
+ */
+export interface RouteEvaluation {
+  /** Resource patterns relative to `{stage}/` for the Allow statement. */
+  readonly allow: readonly string[];
+  /** Resource patterns relative to `{stage}/` for the Deny statement. */
+  readonly deny: readonly string[];
+  /** The refusal for one request resource (`GET/orders/1`), or `undefined` when allowed. */
+  refusal(resource: string): RouteRefusal | undefined;
+}
+
+/**
+ * Compiled route rules, shared by every request.
+ *
+ * @example
+ * ```ts
+ * const table: RouteTable = compileRoutes(routes, 'deny');
+ * ```
+ */
+export interface RouteTable {
+  readonly routes: readonly CompiledRoute[];
+  evaluate(auth: AuthResult): RouteEvaluation;
+}
+
+/**
+ * The stage wildcard relative to `{stage}/`: every verb and path.
+ *
+ * @example
+ * ```ts
+ * buildPolicy(arn, [ALL_ROUTES], []); // Allow the whole stage
+ * ```
+ */
+export const ALL_ROUTES = '*/*';
+
+/**
+ * The verbs of the execute-api resource grammar (IAM `execute-api` resource reference).
+ *
+ * @example
+ * ```ts
+ * HTTP_METHODS.includes('GET'); // true
+ * ```
+ */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+const KEY = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY|\*) (\/[^\s]*)$/;
+/**
+ * Literal path characters: RFC 3986 pchar without `*` and `?` (IAM wildcards), `{` `}` (path
+ * parameters) and `$` (IAM policy variables are `${…}`).
+ */
+const LITERAL = /^[A-Za-z0-9._~!&'()+,;=:@%-]+$/;
+const PARAM = /^\{[A-Za-z0-9_.-]+\}$/;
+const GREEDY = /^\{[A-Za-z0-9_.-]+\+\}$/;
+/**
+ * A Resource ARN may hold at most 512 characters (api-gateway-lambda-authorizer-output.md).
+ * The prefix `arn:aws-us-gov:execute-api:<region>:<account>:<apiId>/<stage>/` takes at most
+ * about 200 (stage names are up to 128), so a route pattern keeps to 300.
+ */
+const MAX_PATTERN_LENGTH = 300;
+
+function configError(message: string): TypeError {
+  return new TypeError(`cognito-guard: ${message}`);
+}
+
+function compilePath(key: string, path: string): string {
+  if (path === '/') return '/';
+  const segments = path.slice(1).split('/');
+  const out: string[] = [];
+  segments.forEach((segment, index) => {
+    if (segment === '*' || PARAM.test(segment)) {
+      out.push('*');
+    } else if (GREEDY.test(segment)) {
+      if (index !== segments.length - 1) {
+        throw configError(`route "${key}": a greedy {name+} segment must come last`);
+      }
+      out.push('*');
+    } else if (LITERAL.test(segment)) {
+      out.push(segment);
+    } else {
+      throw configError(
+        `route "${key}": each path segment must be literal text, "*", "{name}" or a final "{name+}" (no empty segments, "?", "$" or partial wildcards)`,
+      );
+    }
+  });
+  return `/${out.join('/')}`;
+}
+
+function compileRoute(key: string, rule: RouteRule): CompiledRoute {
+  const match = KEY.exec(key);
+  if (match === null) {
+    throw configError(
+      `route "${key}" must look like "GET /orders" or "ANY /orders/{id}" (one space, upper-case method, path from /)`,
+    );
+  }
+  if (typeof rule !== 'function' && rule !== 'authenticated' && rule !== 'deny') {
+    throw configError(`route "${key}" needs a policy, "authenticated" or "deny"`);
+  }
+  const method = match[1]!;
+  const path = compilePath(key, match[2]!);
+  const methods = method === 'ANY' || method === '*' ? HTTP_METHODS : [method];
+  const patterns = methods.map((m) => `${m}${path}`);
+  for (const pattern of patterns) {
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+      throw configError(`route "${key}" is longer than ${MAX_PATTERN_LENGTH} characters`);
+    }
+  }
+  return Object.freeze({ key, rule, patterns: Object.freeze(patterns) });
+}
+
+function check(rule: RouteRule | DefaultPolicy, auth: AuthResult): AuthError | undefined {
+  if (rule === 'authenticated') return undefined;
+  // An explicit refusal: authenticated, not allowed (CLAIM_CHECK, the generic rule failure).
+  if (rule === 'deny') return new AuthError('CLAIM_CHECK');
+  return runPolicy(rule, auth);
+}
+
+/**
+ * Compiles route rules once, at factory time. Configuration errors throw a `TypeError` here.
+ *
+ * @example
+ * ```ts
+ * const table = compileRoutes({ 'GET /orders': requireScopes('orders/read') }, 'deny');
+ * const { allow, deny } = table.evaluate(auth);
+ * ```
+ */
+export function compileRoutes(routes: RouteRules, defaultPolicy: DefaultPolicy): RouteTable {
+  if (typeof routes !== 'object' || routes === null || Array.isArray(routes)) {
+    throw configError('routes must be an object of "<METHOD> <path>": rule');
+  }
+  if (
+    typeof defaultPolicy !== 'function' &&
+    defaultPolicy !== 'deny' &&
+    defaultPolicy !== 'authenticated'
+  ) {
+    throw configError('defaultPolicy must be "deny", "authenticated" or a policy');
+  }
+  const compiled = Object.freeze(
+    Object.keys(routes).map((key) => compileRoute(key, routes[key] as RouteRule)),
+  );
+  const flat: { readonly pattern: string; readonly route: number }[] = [];
+  compiled.forEach((route, index) => {
+    for (const pattern of route.patterns) flat.push({ pattern, route: index });
+  });
+  // Which patterns overlap which depends only on the (static) patterns: each pattern's list is
+  // computed the first time it is needed and kept for every later request.
+  const neighbourLists: (readonly number[] | undefined)[] = [];
+  const neighbours = (i: number): readonly number[] => {
+    let list = neighbourLists[i];
+    if (list === undefined) {
+      list = flat.flatMap((other, j) =>
+        j !== i && patternsOverlap(flat[i]!.pattern, other.pattern) ? [j] : [],
+      );
+      neighbourLists[i] = list;
+    }
+    return list;
+  };
+
+  return {
+    routes: compiled,
+    evaluate(auth) {
+      const [errors, defaultError] = withoutStacks(
+        () =>
+          [compiled.map((route) => check(route.rule, auth)), check(defaultPolicy, auth)] as const,
+      );
+      let sets: { allow: readonly string[]; deny: readonly string[] } | undefined;
+      // Computed on first use: simple responses only need `refusal`.
+      const resources = () => {
+        if (sets !== undefined) return sets;
+        const isAllowed = flat.map((p) => errors[p.route] === undefined);
+        const refused = flat.flatMap((_, index) => (isAllowed[index] ? [] : [index]));
+        const allow = new Set<string>();
+        const deny = new Set<string>();
+        if (defaultError === undefined) {
+          // Unlisted routes are open to any valid token: the stage wildcard covers every allowed
+          // pattern too, and every refused route needs an explicit Deny (Deny beats Allow).
+          allow.add(ALL_ROUTES);
+          for (const index of refused) deny.add(flat[index]!.pattern);
+        } else {
+          flat.forEach((p, index) => {
+            if (isAllowed[index]) allow.add(p.pattern);
+          });
+          // A refused pattern needs a Deny only where an Allow pattern overlaps it; elsewhere the
+          // absence of an Allow is already a deny. Every request an allowed pattern matches but a
+          // refused one also matches is thereby denied: the encoding is exact, not approximate.
+          for (const index of refused) {
+            if (neighbours(index).some((j) => isAllowed[j])) deny.add(flat[index]!.pattern);
+          }
+        }
+        sets = { allow: [...allow], deny: [...deny] };
+        return sets;
+      };
+
+      return {
+        get allow() {
+          return resources().allow;
+        },
+        get deny() {
+          return resources().deny;
+        },
+        refusal(resource) {
+          let matched = false;
+          for (let r = 0; r < compiled.length; r += 1) {
+            const route = compiled[r]!;
+            if (!route.patterns.some((p) => resourceMatches(p, resource))) continue;
+            matched = true;
+            const error = errors[r];
+            if (error !== undefined) return { error, route: route.key };
+          }
+          if (matched || defaultError === undefined) return undefined;
+          return { error: defaultError, route: undefined };
+        },
+      };
+    },
+  };
+}
