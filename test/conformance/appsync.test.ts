@@ -1,17 +1,12 @@
-import { createVerifier } from '@cognito-guard/core';
-import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appSyncAuthorizerDriver as driver } from '../../packages/appsync/test/conformance-driver.js';
-import { CASES, type CaseContext, expectedOutcome, REALM, ROUTES } from './cases.js';
-import type { DriverRequest } from './driver.js';
+import { appSyncAuthorizerDriver } from '../../packages/appsync/test/conformance-driver.js';
+import { runConformance } from './run.js';
 
 /**
  * The shared conformance table against the AppSync Lambda authorizer.
  *
- * `run.ts` runs every case on every driver; three cases describe HTTP transport that an AppSync
- * authorizer never sees, so this file runs the same loop with those skipped (and says why).
- * It also checks the exact AuthError code of every refusal, which the authorizer reports
- * through `onDecision`.
+ * Three cases describe HTTP transport that an AppSync authorizer never sees; they are named
+ * below with the reason and not run here. The exact AuthError code of every refusal is
+ * checked: the authorizer reports it through `onDecision`.
  */
 const NOT_APPLICABLE: Readonly<Record<string, string>> = {
   'answers 400 to a token in the header and in the query':
@@ -22,72 +17,4 @@ const NOT_APPLICABLE: Readonly<Record<string, string>> = {
     'a Lambda authorizer has no optional mode; anonymous access is another auth mode (API key, IAM)',
 };
 
-let current = Math.floor(Date.now() / 1000) * 1000;
-const clock: CaseContext['clock'] = {
-  now: () => current,
-  advance: (seconds) => {
-    current += seconds * 1000;
-  },
-};
-let issuer: TestIssuer;
-let otherIssuer: TestIssuer;
-
-beforeAll(async () => {
-  issuer = await createTestIssuer({ userPoolId: 'us-east-1_Conform1', clock: clock.now });
-  otherIssuer = await createTestIssuer({ userPoolId: 'us-east-1_Conform2', clock: clock.now });
-});
-
-afterAll(async () => {
-  await issuer?.close();
-  await otherIssuer?.close();
-});
-
-describe(`${driver.name} conformance`, () => {
-  it('covers every case of the table, or names why not', () => {
-    const names = new Set(CASES.map((c) => c.name));
-    for (const name of Object.keys(NOT_APPLICABLE)) expect(names.has(name), name).toBe(true);
-  });
-
-  for (const c of CASES) {
-    const reason = NOT_APPLICABLE[c.name];
-    const title = reason === undefined ? c.name : `${c.name} (not applicable: ${reason})`;
-    it.skipIf(reason !== undefined)(title, async () => {
-      const verifier = createVerifier({
-        userPoolId: issuer.userPoolId,
-        clientId: issuer.clientId,
-        tokenUse: 'access',
-        jwksUri: issuer.jwksUri,
-        clock: clock.now,
-      });
-      const ctx: CaseContext = { issuer, otherIssuer, verifier, clock };
-      let app: Awaited<ReturnType<typeof driver.start>> | undefined;
-      try {
-        await c.arrange?.(ctx);
-        app = await driver.start({ verifier, routes: ROUTES, realm: REALM, mode: 'respond' });
-        const planned = await c.request(ctx);
-        const request: DriverRequest = {
-          method: 'GET',
-          path: planned.query === undefined ? planned.path : `${planned.path}?${planned.query}`,
-          headers: planned.headers ?? [],
-        };
-        const outcome = await app.send(request);
-
-        expect(outcome.kind, 'outcome').toBe(expectedOutcome(driver.surface, c.code));
-        expect(outcome.code, 'AuthError code').toBe(c.code ?? undefined);
-        if (c.code === null && c.http.sub !== undefined) {
-          expect(outcome.handlerSawSub, 'resolverContext.sub').toBe(c.http.sub);
-        }
-        // R34/R35: the answer never carries the token, or any part of it.
-        const text = [request.path, ...request.headers.map(([, value]) => value)].join('\n');
-        for (const token of text.match(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g) ?? []) {
-          for (const part of token.split('.').filter((p) => p.length > 8)) {
-            expect(outcome.text ?? '').not.toContain(part);
-          }
-        }
-      } finally {
-        await app?.close();
-        await c.restore?.(ctx);
-      }
-    });
-  }
-});
+runConformance(appSyncAuthorizerDriver, { notApplicable: NOT_APPLICABLE });

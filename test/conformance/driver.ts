@@ -102,5 +102,7 @@ export interface Driver {
   readonly name: string;
   readonly surface: Surface;
   readonly modes: readonly DriverMode[];
+  /** The driver reports the exact AuthError code in every mode (authorizers, through onEvent). */
+  readonly reportsCodes?: boolean;
   start(options: DriverStartOptions): Promise<DriverApp>;
 }

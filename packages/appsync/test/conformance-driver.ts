@@ -33,6 +33,7 @@ export const appSyncAuthorizerDriver: Driver = {
   name: 'appsync authorizer',
   surface: 'appsync-authorizer',
   modes: ['respond'],
+  reportsCodes: true,
   async start({ verifier, routes }): Promise<DriverApp> {
     let decision: AuthorizerDecision | undefined;
     const fieldCodes = new Map<string, ErrorCode>();

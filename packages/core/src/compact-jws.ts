@@ -66,9 +66,14 @@ function decodeJsonSegment(segment: string): Record<string, unknown> {
 
 /**
  * Split and decode `token` under the strict rules, or throw an {@link AuthError}
- * (`TOO_LARGE` or `MALFORMED`).
+ * (`TOO_LARGE` or `MALFORMED`, or whatever `checkHeader` throws: it runs on the decoded header
+ * before the payload and signature are decoded).
  */
-export function decodeCompactJws(token: unknown, limits: JwsLimits): DecodedJws {
+export function decodeCompactJws(
+  token: unknown,
+  limits: JwsLimits,
+  checkHeader?: (header: Record<string, unknown>) => void,
+): DecodedJws {
   if (typeof token !== 'string' || token.length === 0) {
     throw new AuthError('MALFORMED', { cause: 'token is not a non-empty string' });
   }
@@ -82,6 +87,9 @@ export function decodeCompactJws(token: unknown, limits: JwsLimits): DecodedJws 
   }
   if (first > limits.maxHeaderBytes) throw new AuthError('TOO_LARGE');
   const header = decodeJsonSegment(token.slice(0, first));
+  // The header (alg first) is judged before anything else in the token (security-rules.md
+  // §3.1): `alg: none` with an empty signature is ALG_NOT_ALLOWED, not merely MALFORMED.
+  checkHeader?.(header);
   const payload = decodeJsonSegment(token.slice(first + 1, second));
   const signature = decodeBase64UrlStrict(token.slice(second + 1));
   if (signature === undefined) {

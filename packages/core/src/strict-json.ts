@@ -11,8 +11,7 @@
  * distinct member becomes one own property of the parsed value. The two counts differ
  * exactly when some object repeated a name, however it was spelled (`"a"` and `"\u0061"`
  * both parse to `a`). Counting colons is one pass over the characters; counting properties
- * is one walk over the small parsed value, which also enforces the nesting limit
- * (security-rules.md §0.6) and refuses member names that could reach a prototype.
+ * happens in the one walk that copies the value into prototype-free objects.
  */
 
 /** Names that could reach an object's prototype if someone merged the claims naively. */
@@ -60,28 +59,35 @@ function afterString(text: string, from: number): number {
   }
 }
 
-/** Own properties of every object in `value`, refusing deep nesting and forbidden names. */
-function countMembers(value: object, depth: number, maxDepth: number): number {
-  if (depth > maxDepth) throw new StrictJsonError('nesting too deep');
-  let count = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      if (typeof item === 'object' && item !== null)
-        count += countMembers(item, depth + 1, maxDepth);
-    }
-    return count;
-  }
-  for (const name of Object.keys(value)) {
-    if (FORBIDDEN_NAMES.has(name)) throw new StrictJsonError('forbidden member name');
-    count += 1;
-    const item = (value as Record<string, unknown>)[name];
-    if (typeof item === 'object' && item !== null) count += countMembers(item, depth + 1, maxDepth);
-  }
-  return count;
+/** Counts object members while it copies, so one walk does both. */
+interface Walk {
+  members: number;
+  readonly maxDepth: number;
 }
 
 /**
- * Parse `text` as a single JSON object under the strict rules above.
+ * A copy of `value` whose objects have no prototype (R13, R28): a claim or header member can
+ * only ever be read from the token itself, even in a process where `Object.prototype` was
+ * polluted by something else. The same walk counts members, bounds the nesting depth
+ * (security-rules.md §0.6) and refuses names that could reach a prototype.
+ */
+function copyWithoutPrototypes(value: unknown, depth: number, walk: Walk): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > walk.maxDepth) throw new StrictJsonError('nesting too deep');
+  if (Array.isArray(value))
+    return value.map((item) => copyWithoutPrototypes(item, depth + 1, walk));
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const name of Object.keys(value)) {
+    if (FORBIDDEN_NAMES.has(name)) throw new StrictJsonError('forbidden member name');
+    walk.members += 1;
+    copy[name] = copyWithoutPrototypes((value as Record<string, unknown>)[name], depth + 1, walk);
+  }
+  return copy;
+}
+
+/**
+ * Parse `text` as a single JSON object under the strict rules above. Objects in the result
+ * have a `null` prototype.
  *
  * @throws {StrictJsonError} on any grammar error, duplicate or forbidden member name, a
  *   top-level value that is not an object, or nesting deeper than `maxDepth`.
@@ -97,8 +103,8 @@ export function parseStrictJsonObject(text: string, maxDepth = 32): Record<strin
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new StrictJsonError('not a JSON object');
   }
-  if (countMembers(value, 1, maxDepth) !== countMemberColons(text)) {
-    throw new StrictJsonError('duplicate member name');
-  }
-  return value as Record<string, unknown>;
+  const walk: Walk = { members: 0, maxDepth };
+  const copy = copyWithoutPrototypes(value, 1, walk) as Record<string, unknown>;
+  if (walk.members !== countMemberColons(text)) throw new StrictJsonError('duplicate member name');
+  return copy;
 }

@@ -354,8 +354,10 @@ export function createVerifier<T extends TokenUse | null>(
    * the claims that mean something only once the signature holds.
    */
   function verifyUncached(token: string): Verified | Promise<Verified> {
-    const { header, payload, signature, signingInput } = decodeCompactJws(token, limits);
-    const kid = checkHeader(header);
+    let kid = '';
+    const { payload, signature, signingInput } = decodeCompactJws(token, limits, (header) => {
+      kid = checkHeader(header);
+    });
     checkClaimTypes(payload);
     const pool = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
     if (pool === undefined) throw new AuthError('ISSUER');

@@ -140,6 +140,7 @@ export function lambdaDriver(kind: Kind): Driver {
     name: `lambda ${kind}`,
     surface,
     modes: ['respond'],
+    reportsCodes: true,
     async start({ verifier, routes }: DriverStartOptions): Promise<DriverApp> {
       const events: AuthorizerEvent[] = [];
       const onEvent = (e: AuthorizerEvent) => events.push(e);
