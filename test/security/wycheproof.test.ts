@@ -316,11 +316,6 @@ const JWK_OVERRIDES: readonly Override[] = [
     ours: 'ALG_NOT_ALLOWED',
     why: 'HS256/HS384/HS512 with a symmetric key set: only RS256 is allowed (R07, §10.2)',
   },
-  {
-    tcIds: [7],
-    ours: 'ACCEPT',
-    why: 'LAXER than the label: a ROCA-vulnerable key (2049-bit modulus, e = 65537, use sig, alg RS256) passes R16/§10.5, which do not include a ROCA fingerprint test; listed as a known gap in SECURITY.md',
-  },
 ];
 
 /** Per vector: what the key set of its group gives for the kid of its token, alg aside. */
@@ -331,7 +326,7 @@ const JWK_ADMISSION: Record<number, Verdict> = {
   4: 'KEY_REJECTED', // duplicate kid: ambiguous (R17), and oct
   5: 'ACCEPT', // RS256, 2048 bits, e = 65537
   6: 'KEY_REJECTED', // use enc, alg RSA1_5
-  7: 'ACCEPT', // ROCA: not detected (known gap)
+  7: 'KEY_REJECTED', // ROCA fingerprint (CVE-2017-15361)
   8: 'KEY_REJECTED', // 1024 bits
   9: 'KEY_REJECTED', // e = 1
   10: 'KEY_REJECTED',
@@ -553,14 +548,14 @@ describe('Wycheproof', () => {
       expect(histogramOf(verdicts)).toEqual({ MALFORMED: 26 });
     });
 
-    it('JOSE layers: every vector matches its label or is a listed override (including the ROCA gap, tcId 7)', async () => {
+    it('JOSE layers: every vector matches its label or is a listed override (the ROCA key, tcId 7, is refused)', async () => {
       const rows = await runJwsFile(file, keySetOf);
       accountFor(rows, JWK_OVERRIDES);
-      expect(rows.filter((r) => r.jose === 'ACCEPT').map((r) => r.tcId)).toEqual([5, 7]);
+      expect(rows.filter((r) => r.jose === 'ACCEPT').map((r) => r.tcId)).toEqual([5]);
       expect(histogramOf(rows.map((r) => r.jose))).toEqual({
-        ACCEPT: 2,
+        ACCEPT: 1,
         ALG_NOT_ALLOWED: 21,
-        KEY_REJECTED: 3,
+        KEY_REJECTED: 4,
       });
     });
 
