@@ -1,0 +1,151 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cognitoClient, type Emulator, registerFlows, TIMEOUT_MS } from './emulator-flows.js';
+
+/**
+ * End to end against Cognito emulators (reference: local-emulators.md §1 and §4.1).
+ *
+ * cognito-local 5.3.0 runs in-process in "realistic mode": a seeded `us-east-1_…` pool and
+ * `TokenConfig.IssuerDomain` = the real Cognito domain, so its tokens carry the production
+ * issuer and the verifier keeps its production checks; only `jwksUri` points at loopback.
+ * It keeps its state under `$CWD/.cognito`, read and written relative to the working directory
+ * on every call, so this file works from a fresh temporary directory (vitest runs it in its own
+ * forked process, where `process.chdir` is allowed) and goes back in `afterAll`.
+ *
+ * moto_server (Python) runs the same flows when it is installed; when it is not, the moto
+ * block is not registered at all and one line on stderr says so.
+ */
+
+const SEEDED_POOL = 'us-east-1_E2eLocal1';
+
+interface CognitoLocal {
+  server: Server;
+  dir: string;
+  previousCwd: string;
+}
+let cognitoLocal: CognitoLocal | undefined;
+
+async function startCognitoLocal(): Promise<Emulator> {
+  const dir = mkdtempSync(join(tmpdir(), 'cognito-guard-e2e-'));
+  mkdirSync(join(dir, '.cognito', 'db'), { recursive: true });
+  writeFileSync(
+    join(dir, '.cognito', 'config.json'),
+    JSON.stringify({
+      // Plain usernames instead of emails (§1.2), the real issuer domain (§1.6), and the
+      // server bound to loopback on an ephemeral port.
+      UserPoolDefaults: { UsernameAttributes: [] },
+      TokenConfig: { IssuerDomain: 'https://cognito-idp.us-east-1.amazonaws.com' },
+      ServerConfig: { hostname: '127.0.0.1', port: 0 },
+    }),
+  );
+  // The file name is the pool id: a real-format id the verifier's pool-id check accepts.
+  writeFileSync(
+    join(dir, '.cognito', 'db', `${SEEDED_POOL}.json`),
+    JSON.stringify({ Options: { Id: SEEDED_POOL, Name: 'e2e' }, Users: {}, Groups: {} }),
+  );
+  const previousCwd = process.cwd();
+  process.chdir(dir);
+  // Loaded here, not at the top: its config reads HOST/PORT when the module loads.
+  process.env['HOST'] = '127.0.0.1';
+  process.env['PORT'] = '0';
+  const requireFromCl = createRequire(createRequire(import.meta.url).resolve('cognito-local'));
+  const pino = requireFromCl('pino') as (options: { level: string }) => unknown;
+  const { createDefaultServer } = requireFromCl('cognito-local') as {
+    createDefaultServer(logger: unknown): Promise<{ start(): Promise<Server> }>;
+  };
+  const server = await (await createDefaultServer(pino({ level: 'silent' }))).start();
+  cognitoLocal = { server, dir, previousCwd };
+  const { address, port } = server.address() as AddressInfo;
+  expect(address).toBe('127.0.0.1');
+  return { endpoint: `http://127.0.0.1:${port}`, userPoolId: SEEDED_POOL };
+}
+
+afterAll(async () => {
+  if (cognitoLocal === undefined) return;
+  const { server, dir, previousCwd } = cognitoLocal;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  process.chdir(previousCwd);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cognito-local (realistic mode)', () => {
+  registerFlows('cognito-local', startCognitoLocal, 'KID_MISSING');
+});
+
+// ---- moto_server -------------------------------------------------------------------------
+
+/** `moto_server` on PATH, answering `--help`: ENOENT (error set) when it is absent. */
+function detectMoto(): boolean {
+  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore', timeout: TIMEOUT_MS });
+  return probe.error === undefined && probe.status === 0;
+}
+const hasMoto = detectMoto();
+if (!hasMoto) {
+  console.warn('moto_server not found on PATH: the moto_server end-to-end flows are not run');
+}
+
+describe('moto_server detection', () => {
+  it('agrees with a second probe of PATH', () => {
+    expect(detectMoto()).toBe(hasMoto);
+  });
+});
+
+let moto: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startMoto(): Promise<Emulator> {
+  const port = await freePort();
+  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      break;
+    } catch (err) {
+      if (Date.now() > deadline || moto.exitCode !== null) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const client = cognitoClient(endpoint);
+  try {
+    const { UserPool } = await client.send(new CreateUserPoolCommand({ PoolName: 'e2e' }), {
+      abortSignal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    if (UserPool?.Id === undefined) throw new Error('moto_server: no pool id');
+    return { endpoint, userPoolId: UserPool.Id };
+  } finally {
+    client.destroy();
+  }
+}
+
+afterAll(async () => {
+  const child = moto;
+  if (child === undefined || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+if (hasMoto) {
+  describe('moto_server', () => {
+    registerFlows('moto_server', startMoto, 'MALFORMED');
+  });
+}
