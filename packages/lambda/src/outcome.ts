@@ -1,11 +1,10 @@
-import { type AuthResult, extractBearerToken, isAuthError } from '@cognito-guard/core';
+import { type AuthResult, checkPolicy, extractBearerToken, isAuthError } from '@cognito-guard/core';
 import { richContext, scalarContext } from './context.js';
 import { unauthorized } from './errors.js';
 import type { IamAuthorizerResult, SimpleAuthorizerResult } from './events.js';
 import { buildPolicy } from './iam-policy.js';
 import type { MethodArn } from './method-arn.js';
 import type { ResolvedOptions } from './options.js';
-import { runPolicy } from './policy-check.js';
 import { ALL_ROUTES, type RouteRefusal, type RouteTable } from './route-rules.js';
 import type { RequestToken } from './token-source.js';
 
@@ -88,7 +87,7 @@ function decide(
   auth: AuthResult,
   arn: MethodArn,
 ): { allow: readonly string[]; deny: readonly string[]; refusal: RouteRefusal | undefined } {
-  const required = options.require === undefined ? undefined : runPolicy(options.require, auth);
+  const required = options.require === undefined ? undefined : checkPolicy(options.require, auth);
   if (required !== undefined) {
     return { allow: [], deny: [], refusal: { error: required, route: undefined } };
   }
@@ -170,7 +169,7 @@ export function simpleResult(
   auth: AuthResult,
   reserved: readonly string[],
 ): SimpleAuthorizerResult {
-  const required = options.require === undefined ? undefined : runPolicy(options.require, auth);
+  const required = options.require === undefined ? undefined : checkPolicy(options.require, auth);
   const refusal: RouteRefusal | undefined =
     required !== undefined
       ? { error: required, route: undefined }

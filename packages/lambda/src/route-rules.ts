@@ -1,5 +1,5 @@
-import { AuthError, type AuthResult, type Policy } from '@cognito-guard/core';
-import { runPolicy, withoutStacks } from './policy-check.js';
+import { AuthError, type AuthResult, checkPolicy, type Policy } from '@cognito-guard/core';
+import { withoutStacks } from './policy-check.js';
 import { patternsOverlap, resourceMatches } from './resource-glob.js';
 
 /**
@@ -195,7 +195,7 @@ function check(rule: RouteRule | DefaultPolicy, auth: AuthResult): AuthError | u
   if (rule === 'authenticated') return undefined;
   // An explicit refusal: authenticated, not allowed (CLAIM_CHECK, the generic rule failure).
   if (rule === 'deny') return new AuthError('CLAIM_CHECK');
-  return runPolicy(rule, auth);
+  return checkPolicy(rule, auth);
 }
 
 /**

@@ -1,8 +1,7 @@
-import { AuthError, type AuthResult, requireGroups } from '@cognito-guard/core';
+import { AuthError, type AuthResult, checkPolicy, requireGroups } from '@cognito-guard/core';
 import { describe, expect, it } from 'vitest';
 import { buildPolicy, evaluatePolicy } from '../src/iam-policy.js';
 import { parseMethodArn } from '../src/method-arn.js';
-import { runPolicy } from '../src/policy-check.js';
 import { compileRoutes } from '../src/route-rules.js';
 
 /** A verified-token stand-in: route rules only read what policies read. */
@@ -105,8 +104,8 @@ describe('compileRoutes', () => {
   });
 
   it('treats an async policy as a refusal instead of an allow', () => {
-    const asyncPolicy = (async () => undefined) as unknown as Parameters<typeof runPolicy>[0];
-    expect(runPolicy(asyncPolicy, authWith([]))?.code).toBe('CLAIM_CHECK');
+    const asyncPolicy = (async () => undefined) as unknown as Parameters<typeof checkPolicy>[0];
+    expect(checkPolicy(asyncPolicy, authWith([]))?.code).toBe('CLAIM_CHECK');
     const table = compileRoutes({ 'GET /x': asyncPolicy }, 'deny');
     expect(table.evaluate(authWith([])).refusal('GET/x')?.error.code).toBe('CLAIM_CHECK');
   });
@@ -115,7 +114,7 @@ describe('compileRoutes', () => {
     const broken = () => {
       throw new RangeError('bug');
     };
-    expect(runPolicy(broken, authWith([]))?.code).toBe('CLAIM_CHECK');
+    expect(checkPolicy(broken, authWith([]))?.code).toBe('CLAIM_CHECK');
   });
 });
 
