@@ -1,31 +1,6 @@
-import { describe, expect, it } from 'vitest';
 // @ts-expect-error the example is plain JavaScript, without type declarations
+
+import { describeDemoChecks } from '../../demo-checks.js';
 import { runDemo } from '../src/demo.mjs';
 
-describe('pnpm demo --check (express)', () => {
-  it('gets the expected answer to every request it prints', async () => {
-    const lines: string[] = [];
-    const { exitCode } = await runDemo({ check: true, write: (line: string) => lines.push(line) });
-    expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([]);
-    expect(lines.at(-1)).toBe('demo check: 10/10 answers as expected');
-    expect(exitCode).toBe(0);
-  });
-
-  it('prints ready-to-paste curl lines for a reader, an admin, an expired token and another pool', async () => {
-    const lines: string[] = [];
-    const { demo } = await runDemo({ port: 0, write: (line: string) => lines.push(line) });
-    try {
-      for (const name of ['READER', 'WRITER', 'ADMIN', 'EXPIRED', 'OTHER_POOL']) {
-        expect(lines).toContainEqual(
-          expect.stringMatching(new RegExp(`^export ${name}='eyJ[\\w.-]+'$`)),
-        );
-        expect(lines).toContainEqual(
-          expect.stringContaining(`-H "Authorization: Bearer $${name}"`),
-        );
-      }
-      expect(lines).toContain(`curl -i ${demo.url}/health`);
-    } finally {
-      await demo.close();
-    }
-  });
-});
+describeDemoChecks('pnpm demo --check (express)', runDemo);
