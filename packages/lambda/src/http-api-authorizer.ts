@@ -7,12 +7,11 @@ import type {
 import { type MethodArn, parseMethodArn } from './method-arn.js';
 import {
   type AuthorizerOptions,
-  type ResolvedOptions,
   type RoutingOptions,
   resolveOptions,
   resolveRoutes,
 } from './options.js';
-import { authenticate, internalFailure, policyResult, simpleResult } from './outcome.js';
+import { authenticate, failInternally, policyResult, simpleResult } from './outcome.js';
 import type { DefaultPolicy, RouteRules } from './route-rules.js';
 import {
   bearerSource,
@@ -137,14 +136,6 @@ function httpArn(text: unknown): MethodArn {
   return arn;
 }
 
-function guard<T>(options: ResolvedOptions, run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    throw internalFailure(options, err);
-  }
-}
-
 /**
  * Creates an HTTP API Lambda authorizer (aws-contracts.md §3) for payload 1.0 and 2.0,
  * answering with simple responses (`response: 'simple'`, 2.0 only) or IAM policies
@@ -206,7 +197,7 @@ export function createHttpApiAuthorizer(
       );
     }
     const simple: HttpApiSimpleAuthorizerHandler = async (event) => {
-      const arn = guard(resolved, () => {
+      const arn = failInternally(resolved, () => {
         const parsed = readEvent(event);
         if (parsed.version !== '2.0') {
           // AWS: simple responses exist for payload 2.0 only (http-api-lambda-authorizer.md).
@@ -215,15 +206,17 @@ export function createHttpApiAuthorizer(
         return table === undefined ? undefined : httpArn(parsed.arnText);
       });
       const auth = await authenticate(resolved, bearerSource(event, source));
-      return guard(resolved, () => simpleResult(resolved, table, arn, auth, RESERVED));
+      return failInternally(resolved, () => simpleResult(resolved, table, arn, auth, RESERVED));
     };
     return simple;
   }
 
   const iam: HttpApiIamAuthorizerHandler = async (event) => {
-    const arn = guard(resolved, () => httpArn(readEvent(event).arnText));
+    const arn = failInternally(resolved, () => httpArn(readEvent(event).arnText));
     const auth = await authenticate(resolved, bearerSource(event, source));
-    return guard(resolved, () => policyResult(resolved, table, arn, auth, { reserved: RESERVED }));
+    return failInternally(resolved, () =>
+      policyResult(resolved, table, arn, auth, { reserved: RESERVED }),
+    );
   };
   return iam;
 }

@@ -57,6 +57,23 @@ export function internalFailure(options: ResolvedOptions, err: unknown): Error {
 }
 
 /**
+ * Runs `run`; anything it throws becomes an {@link internalFailure} (a 500, reported as
+ * `error`): event parsing and policy building never answer `Unauthorized`.
+ *
+ * @example
+ * ```ts
+ * const arn = failInternally(options, () => parseMethodArn(event.methodArn));
+ * ```
+ */
+export function failInternally<T>(options: ResolvedOptions, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    throw internalFailure(options, err);
+  }
+}
+
+/**
  * Extracts and verifies the token. Rejects with what the handler must throw: `Unauthorized`
  * for a missing, malformed or invalid token, the `AuthError` for a JWKS outage.
  *

@@ -13,7 +13,7 @@ import {
   resolveRoutes,
   usageKey,
 } from './options.js';
-import { authenticate, internalFailure, policyResult } from './outcome.js';
+import { authenticate, failInternally, internalFailure, policyResult } from './outcome.js';
 import {
   bearerSource,
   checkTokenSource,
@@ -104,14 +104,6 @@ function methodArnOf(
   }
 }
 
-function respond(options: ResolvedOptions, run: () => IamAuthorizerResult): IamAuthorizerResult {
-  try {
-    return run();
-  } catch (err) {
-    throw internalFailure(options, err);
-  }
-}
-
 /**
  * Creates a REST API TOKEN authorizer (aws-contracts.md §1). The token is the
  * `authorizationToken` API Gateway copies from the token-source header, with or without
@@ -152,7 +144,9 @@ export function createRestTokenAuthorizer(
       source: { authorization: typeof token === 'string' ? token : undefined },
       allowQuery: false,
     });
-    return respond(resolved, () => policyResult(resolved, table, arn, auth, usageKey(usage, auth)));
+    return failInternally(resolved, () =>
+      policyResult(resolved, table, arn, auth, usageKey(usage, auth)),
+    );
   };
 }
 
@@ -189,6 +183,8 @@ export function createRestRequestAuthorizer(
       'REST REQUEST authorizer',
     );
     const auth = await authenticate(resolved, bearerSource(event, source));
-    return respond(resolved, () => policyResult(resolved, table, arn, auth, usageKey(usage, auth)));
+    return failInternally(resolved, () =>
+      policyResult(resolved, table, arn, auth, usageKey(usage, auth)),
+    );
   };
 }

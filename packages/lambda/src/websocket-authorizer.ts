@@ -1,7 +1,7 @@
 import type { IamAuthorizerResult, WebSocketConnectAuthorizerEvent } from './events.js';
 import { type MethodArn, parseMethodArn } from './method-arn.js';
 import { type AuthorizerOptions, resolveOptions } from './options.js';
-import { authenticate, internalFailure, policyResult } from './outcome.js';
+import { authenticate, failInternally, internalFailure, policyResult } from './outcome.js';
 import {
   bearerSource,
   checkTokenSource,
@@ -87,10 +87,6 @@ export function createWebSocketAuthorizer(
       throw internalFailure(resolved, err);
     }
     const auth = await authenticate(resolved, bearerSource(event, source));
-    try {
-      return policyResult(resolved, undefined, arn, auth);
-    } catch (err) {
-      throw internalFailure(resolved, err);
-    }
+    return failInternally(resolved, () => policyResult(resolved, undefined, arn, auth));
   };
 }
