@@ -36,8 +36,21 @@ export interface BearerOptions {
 
 /** RFC 6750 §2.1 b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-/** The scheme, case-insensitive, then one or more ASCII spaces, then the credentials. */
-const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +(.*)$/s;
+/**
+ * Where the credentials start when `value` is the Bearer scheme (case-insensitive) followed by
+ * one or more ASCII spaces, else -1. Character codes rather than a capturing regex: this runs
+ * on every request, and a capture copies the whole token.
+ */
+function afterBearerScheme(value: string): number {
+  if (value.length < 7 || value.charCodeAt(6) !== 0x20) return -1;
+  // ASCII letters only: OR-ing 0x20 lower-cases A-Z and leaves a-z as they are.
+  for (let i = 0; i < 6; i++) {
+    if ((value.charCodeAt(i) | 0x20) !== 'bearer'.charCodeAt(i)) return -1;
+  }
+  let start = 7;
+  while (value.charCodeAt(start) === 0x20) start += 1;
+  return start;
+}
 /** A header value made of a scheme name only, or a scheme and anything (`Basic abc`). */
 const OTHER_SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+( .*)?$/s;
 
@@ -58,9 +71,9 @@ function trimOws(value: string): string {
 function parseHeader(raw: string, allowBareToken: boolean): string | undefined {
   const value = trimOws(raw);
   if (value === '') return undefined;
-  const bearer = BEARER.exec(value);
-  if (bearer !== null) {
-    const token = bearer[1]!;
+  const start = afterBearerScheme(value);
+  if (start > 0) {
+    const token = value.slice(start);
     if (!B64TOKEN.test(token))
       throw new AuthError('BAD_REQUEST', { cause: 'malformed bearer credentials' });
     return token;

@@ -3,8 +3,11 @@ import { LRUCache } from 'lru-cache';
 /**
  * The verified-token cache (DESIGN.md §4). Verifying an RS256 signature costs tens of
  * microseconds; a service sees the same token many times, so the result is kept:
- * - keyed by the exact token string, so two spellings can never share an entry and one
- *   token can never read another's claims (fast-jwt CVE-2026-35039);
+ * - matched on the exact token string, so two spellings can never share an entry and one
+ *   token can never read another's claims (fast-jwt CVE-2026-35039). The map is keyed by the
+ *   token's last 32 characters (192 bits of its RSA signature): hashing a 32-character key
+ *   costs far less than hashing a 1 KB token that arrives as a new string on every request.
+ *   A hit whose stored token is not the exact token is a miss;
  * - an entry lives no longer than the token's `exp` (fast-jwt GHSA-x937-hj6v-793p), and the
  *   verifier re-runs the time checks and `isRevoked` on every hit anyway;
  * - bounded in entries and in estimated bytes, least recently used out first.
@@ -34,28 +37,41 @@ function checkLimit(name: string, value: number | undefined, fallback: number): 
   return value;
 }
 
+/** The map key of a token: its last 32 characters (see above). */
+function keyOf(token: string): string {
+  return token.length > 32 ? token.slice(-32) : token;
+}
+
 /** Creates the cache; `clock` (epoch ms) drives expiry so tests never sleep. */
 export function createTokenCache<V extends object>(
   options: TokenCacheOptions,
   clock: () => number,
 ): TokenCache<V> {
-  const lru = new LRUCache<string, V>({
+  const lru = new LRUCache<string, { readonly token: string; readonly value: V }>({
     max: checkLimit('maxEntries', options.maxEntries, 10_000),
     maxSize: checkLimit('maxBytes', options.maxBytes, 64 * 1024 * 1024),
     ttlAutopurge: false,
+    // lru-cache otherwise reuses one reading of the clock for a while (a timer refreshes it);
+    // the injected clock must be read on every lookup.
+    ttlResolution: 0,
     perf: { now: clock },
   });
   return {
-    get: (token) => lru.get(token),
+    get(token) {
+      const entry = lru.get(keyOf(token));
+      return entry !== undefined && entry.token === token ? entry.value : undefined;
+    },
     set(token, value, expiresAtMs, payloadChars) {
       const ttl = Math.floor(expiresAtMs - clock());
       if (ttl <= 0) return;
-      // Strings are two bytes a character; parsed claims take roughly three times their text.
-      const size = token.length * 2 + payloadChars * 6 + 512;
-      lru.set(token, value, { ttl, size });
+      // Measured in the benchmark: about 2.7 KiB of heap per entry for a 1 KB token (the token,
+      // its frozen claims and result). Strings are one byte a character here (Latin-1).
+      const size = token.length + payloadChars * 2 + 512;
+      lru.set(keyOf(token), { token, value }, { ttl, size });
     },
-    delete: (token) => {
-      lru.delete(token);
+    delete(token) {
+      const key = keyOf(token);
+      if (lru.get(key)?.token === token) lru.delete(key);
     },
     get size() {
       return lru.size;

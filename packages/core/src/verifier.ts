@@ -441,6 +441,17 @@ export function createVerifier<T extends TokenUse | null>(
     return isRevoked === undefined ? store() : checkRevoked(verified.result).then(store);
   }
 
+  /** Reports a refusal and returns it as an AuthError (anything else is a bug: MALFORMED). */
+  function reject(err: unknown): AuthError {
+    const error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+    emit({ type: 'rejected', code: error.code, userPoolId: undefined });
+    return error;
+  }
+
+  function rejected(err: unknown): never {
+    throw reject(err);
+  }
+
   const userPools = Object.freeze(
     pools.map((p) =>
       Object.freeze({ userPoolId: p.userPoolId, issuer: p.issuer, jwksUri: p.jwksUri }),
@@ -451,13 +462,16 @@ export function createVerifier<T extends TokenUse | null>(
     userPools,
     jwksCache,
     clock,
-    async verify(token) {
+    // A plain function, not `async`: a cache hit settles with one promise and no extra
+    // microtasks (this is the per-request path of every adapter).
+    verify(token) {
       try {
-        return (await verifyOrThrow(token)) as AuthResult<ClaimsFor<T>>;
+        const outcome = verifyOrThrow(token);
+        return (
+          outcome instanceof Promise ? outcome.catch(rejected) : Promise.resolve(outcome)
+        ) as Promise<AuthResult<ClaimsFor<T>>>;
       } catch (err) {
-        const error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
-        emit({ type: 'rejected', code: error.code, userPoolId: undefined });
-        throw error;
+        return Promise.reject(reject(err));
       }
     },
     async hydrate() {
