@@ -71,6 +71,13 @@ export function evaluateTargets(r) {
             : '') +
           (quiet ? '' : '. Machine busy: verdict on the CPU-per-request ratio'),
         ok: ratio >= target,
+        why:
+          `the ${name} server without auth costs ${fmt(ceiling.serverCpuUs?.median)} µs of CPU per ` +
+          `request here, so ${target.toFixed(2)}x leaves ` +
+          `${fmt((ceiling.serverCpuUs?.median ?? 0) * (1 / target - 1))} µs for authentication; ` +
+          'the row with an empty async hook shows what any asynchronous authentication step costs ' +
+          'before it does anything (section 2). The rest is extracting the token and the cache ' +
+          'lookup; re-checking the token grammar before the cache lookup is kept on purpose.',
       });
     } else {
       rows.push({
@@ -129,6 +136,14 @@ export function evaluateTargets(r) {
       target: 'within 2x of aws-jwt-verify alone',
       measured: `${fmtRatio(size)} (${fmtBytes(l.bundles.ours.bytes)} vs ${fmtBytes(l.bundles['aws-jwt-verify'].bytes)}); gzipped ${fmtRatio(gz)}`,
       ok: size <= 2,
+      why:
+        'the bundle carries the two dependencies DESIGN.md §2 chose: lru-cache and aws-jwt-verify ' +
+        '(section 6 lists the bytes of each). Core uses aws-jwt-verify only for its Cognito claim ' +
+        'rules, its user-pool-id grammar and its JwksCache type, but its module graph does not ' +
+        'tree-shake. A scratch build with a 60-line Map cache and those 15 lines of our own ' +
+        'measured 30.2 KiB (1.77x, gzipped 1.97x): that replaces chosen dependencies, so it is ' +
+        'a product decision, not made here. The cold start, which is what a Lambda user waits ' +
+        'for, is within its target.',
     });
     rows.push({
       figure: 'Lambda authorizer cold start (import + first verify)',
@@ -464,6 +479,13 @@ export function renderReport(r) {
       targets.map((t) => [t.figure, t.target, t.measured, verdict(t.ok)]),
     ),
   );
+  const unmet = targets.filter((t) => t.ok === false);
+  if (unmet.length > 0) {
+    out.push('');
+    out.push('Why a target is not met:');
+    out.push('');
+    for (const t of unmet) out.push(`- ${t.figure}: ${t.why ?? 'see the section below.'}`);
+  }
   const sections = [
     ['1. Verify throughput', r.verify, verifySection],
     ['2. HTTP throughput', r.http, httpSection],
