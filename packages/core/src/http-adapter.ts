@@ -12,15 +12,41 @@ import { toVerifier, type Verifier, type VerifierOptions } from './verifier.js';
 
 /** The options every HTTP adapter takes, as given by the application. */
 export interface HttpAdapterOptions {
-  /** No token: let the request through with no `auth`. An invalid token is still refused. */
+  /**
+   * Let requests without a token through with `auth` undefined. A token that is present but
+   * not acceptable is still rejected. Default `false`.
+   */
   readonly optional?: boolean | undefined;
-  /** Accept `?access_token=` when there is no header (RFC 6750 §2.3; off by default). */
+  /**
+   * Also accept the token from the `access_token` query parameter. Off by default: RFC 6750
+   * §2.3 says clients SHOULD NOT use it (URLs end up in logs). A token in the header and in
+   * the query is a `400` whatever this says.
+   */
   readonly allowQueryToken?: boolean | undefined;
-  /** Hand the refusal to the framework's error handler instead of answering it. */
+  /**
+   * Hand the refusal to the framework's error handler (Express `next(err)`, Fastify's error
+   * handler) instead of answering: an `HttpAuthError` with `status`, `statusCode`, `headers`
+   * and `body`. Default `false`.
+   */
   readonly passErrors?: boolean | undefined;
   /** The `realm` of the `WWW-Authenticate` challenge. Default `"api"`. */
   readonly realm?: string | undefined;
 }
+
+/**
+ * What an HTTP adapter takes: its {@link HttpAdapterOptions}, plus either a verifier made with
+ * `createVerifier` or the options to make one (the same object `createVerifier` takes).
+ *
+ * @example
+ * ```ts
+ * const options: HttpAdapterVerifierOptions = { userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access', realm: 'orders' };
+ * ```
+ */
+export type HttpAdapterVerifierOptions = HttpAdapterOptions &
+  (
+    | { readonly verifier: Verifier; readonly userPoolId?: never; readonly userPools?: never }
+    | (VerifierOptions<TokenUse | null> & { readonly verifier?: never })
+  );
 
 /** The same options, checked. */
 export interface HttpAdapterSettings {

@@ -11,7 +11,12 @@ export type {
 } from './claims.js';
 export type { AuthErrorOptions, ErrorKind } from './errors.js';
 export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
-export type { HttpAdapterOptions, HttpAdapterSettings, HttpAuthError } from './http-adapter.js';
+export type {
+  HttpAdapterOptions,
+  HttpAdapterSettings,
+  HttpAdapterVerifierOptions,
+  HttpAuthError,
+} from './http-adapter.js';
 export {
   bearerSourceFromRaw,
   checkHttpAdapterOptions,

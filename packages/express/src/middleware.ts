@@ -1,13 +1,12 @@
 import {
   type AuthResult,
   checkHttpAdapterOptions,
+  type HttpAdapterOptions,
+  type HttpAdapterVerifierOptions,
   isAuthError,
-  type TokenUse,
   toChallenge,
   toHttpError,
   tokenFromRaw,
-  type Verifier,
-  type VerifierOptions,
   verifierFromHttpOptions,
 } from '@cognito-guard/core';
 import type { NextFunction, Request, Response } from 'express';
@@ -25,7 +24,9 @@ declare global {
 }
 
 /**
- * What `cognitoAuth` adds to the verifier's options.
+ * What `cognitoAuth` adds to the verifier's options: core's HTTP adapter options. With
+ * `optional`, `req.auth` is undefined on a request without a token; with `passErrors`, the
+ * refusal goes to `next(err)`.
  *
  * @example
  * ```ts
@@ -33,27 +34,7 @@ declare global {
  * app.use(cognitoAuth({ verifier, ...adapter }));
  * ```
  */
-export interface CognitoAuthAdapterOptions {
-  /**
-   * Let requests without a token through with `req.auth` undefined. A token that is present
-   * but not acceptable is still rejected. Default `false`.
-   */
-  readonly optional?: boolean | undefined;
-  /**
-   * Also accept the token from the `access_token` query parameter. Off by default: RFC 6750
-   * §2.3 says clients SHOULD NOT use it (URLs end up in logs). A token in the header and in
-   * the query is a `400` whatever this says.
-   */
-  readonly allowQueryToken?: boolean | undefined;
-  /** The `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). Default `"api"`. */
-  readonly realm?: string | undefined;
-  /**
-   * Hand the refusal to `next(err)` instead of answering: an `HttpAuthError` with
-   * `status`, `statusCode`, `headers` and `body`, for the application's error handler.
-   * Default `false`.
-   */
-  readonly passErrors?: boolean | undefined;
-}
+export type CognitoAuthAdapterOptions = HttpAdapterOptions;
 
 /**
  * Options of {@link cognitoAuth}: a verifier made with `createVerifier`, or the options to make
@@ -64,15 +45,7 @@ export interface CognitoAuthAdapterOptions {
  * const options: CognitoAuthOptions = { userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access', realm: 'orders' };
  * ```
  */
-export type CognitoAuthOptions = CognitoAuthAdapterOptions &
-  (
-    | {
-        readonly verifier: Verifier;
-        readonly userPoolId?: never;
-        readonly userPools?: never;
-      }
-    | (VerifierOptions<TokenUse | null> & { readonly verifier?: never })
-  );
+export type CognitoAuthOptions = HttpAdapterVerifierOptions;
 
 /**
  * The type of the middleware and of the guards: an Express request handler that is generic in

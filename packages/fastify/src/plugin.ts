@@ -2,14 +2,13 @@ import {
   type AuthResult,
   checkHttpAdapterOptions,
   checkPolicy,
+  type HttpAdapterOptions,
+  type HttpAdapterVerifierOptions,
   isAuthError,
   type Policy,
-  type TokenUse,
   toChallenge,
   toHttpError,
   tokenFromRaw,
-  type Verifier,
-  type VerifierOptions,
   verifierFromHttpOptions,
 } from '@cognito-guard/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -64,7 +63,10 @@ declare module 'fastify' {
 }
 
 /**
- * What the plugin adds to the verifier's options.
+ * What the plugin adds to the verifier's options: core's HTTP adapter options. `optional`
+ * applies to every route that does not say otherwise (`request.auth` is then undefined without
+ * a token); with `passErrors`, the refusal is thrown to the error handler (`setErrorHandler`,
+ * or Fastify's default).
  *
  * @example
  * ```ts
@@ -72,28 +74,7 @@ declare module 'fastify' {
  * await app.register(cognitoGuard, { verifier, ...adapter });
  * ```
  */
-export interface CognitoGuardAdapterOptions {
-  /**
-   * Let requests without a token through with `request.auth` undefined, on every route that
-   * does not say otherwise. A token that is present but not acceptable is still rejected.
-   * Default `false`.
-   */
-  readonly optional?: boolean | undefined;
-  /**
-   * Also accept the token from the `access_token` query parameter. Off by default: RFC 6750
-   * §2.3 says clients SHOULD NOT use it (URLs end up in logs). A token in the header and in
-   * the query is a `400` whatever this says.
-   */
-  readonly allowQueryToken?: boolean | undefined;
-  /** The `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). Default `"api"`. */
-  readonly realm?: string | undefined;
-  /**
-   * Throw the refusal instead of answering, so the error handler (`setErrorHandler`, or
-   * Fastify's default) sees an `HttpAuthError` with `statusCode` and `headers`.
-   * Default `false`.
-   */
-  readonly passErrors?: boolean | undefined;
-}
+export type CognitoGuardAdapterOptions = HttpAdapterOptions;
 
 /**
  * Options of the plugin: a verifier made with `createVerifier`, or the options to make one
@@ -105,15 +86,7 @@ export interface CognitoGuardAdapterOptions {
  * await app.register(cognitoGuard, options);
  * ```
  */
-export type CognitoGuardOptions = CognitoGuardAdapterOptions &
-  (
-    | {
-        readonly verifier: Verifier;
-        readonly userPoolId?: never;
-        readonly userPools?: never;
-      }
-    | (VerifierOptions<TokenUse | null> & { readonly verifier?: never })
-  );
+export type CognitoGuardOptions = HttpAdapterVerifierOptions;
 
 /** @internal Answers a refusal (and returns the reply), or throws it, as the plugin was configured to. */
 type Deny = (err: unknown, reply: FastifyReply) => FastifyReply;
