@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
   AdminAddUserToGroupCommand,
@@ -21,14 +20,15 @@ import {
   requireGroups,
   type Verifier,
 } from '@cognito-guard/core';
-import { cognitoAuth } from '@cognito-guard/express';
+import { cognitoAuth, requireGroups as expressRequireGroups } from '@cognito-guard/express';
 import { cognitoGuard } from '@cognito-guard/fastify';
 import {
   type AuthorizerEvent,
   createRestTokenAuthorizer,
   evaluatePolicy,
 } from '@cognito-guard/lambda';
-import Fastify, { type FastifyInstance } from 'fastify';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -65,15 +65,6 @@ interface Tokens {
   readonly id: string;
   readonly refresh: string;
 }
-
-// express is CommonJS and its types live with the adapter package, not at the root: a
-// structural type of the few calls used here keeps this file free of @types/express.
-interface MiniExpressApp {
-  use(...handlers: unknown[]): void;
-  get(path: string, ...handlers: unknown[]): void;
-  listen(port: number, host: string, cb: () => void): Server;
-}
-const express = createRequire(import.meta.url)('express') as () => MiniExpressApp;
 
 function signal(): AbortSignal {
   return AbortSignal.timeout(TIMEOUT_MS);
@@ -301,128 +292,93 @@ export function registerFlows(
     });
   });
 
-  describe('express adapter', () => {
-    let server: Server;
-    let base: string;
-    const codes: ErrorCode[] = [];
-
-    beforeAll(async () => {
-      const app = express();
-      app.use(cognitoAuth({ verifier, passErrors: true }));
-      app.get('/me', (req: { auth?: AuthResult }, res: { json(b: unknown): void }) =>
-        res.json({ username: req.auth?.username }),
-      );
-      app.get(
-        '/admin',
-        (req: { auth?: AuthResult }, _res: unknown, next: (err?: unknown) => void) => {
-          try {
-            if (req.auth) requireGroups('admins')(req.auth);
-            next();
-          } catch (err) {
-            next(err);
-          }
-        },
-        (_req: unknown, res: { json(b: unknown): void }) => res.json({ ok: true }),
-      );
-      app.use(
-        (
-          err: unknown,
-          _req: unknown,
-          res: { status(n: number): { json(b: unknown): void } },
-          _next: unknown,
-        ) => {
-          if (!isAuthError(err)) throw err;
+  /** A real server per HTTP adapter, started with the verifier; refusals land in `codes`. */
+  type StartAdapter = (codes: ErrorCode[]) => Promise<{ base: string; close(): Promise<void> }>;
+  const httpAdapters: [string, StartAdapter][] = [
+    [
+      'express adapter',
+      async (codes) => {
+        const app = express();
+        app.use(cognitoAuth({ verifier, passErrors: true }));
+        app.get('/me', (req, res) => {
+          res.json({ username: req.auth?.username });
+        });
+        app.get('/admin', expressRequireGroups('admins'), (_req, res) => {
+          res.json({ ok: true });
+        });
+        app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+          if (!isAuthError(err)) return next(err);
           codes.push(err.code);
           res.status(err.status).json({ code: err.code });
-        },
-      );
-      await new Promise<void>((resolve) => {
-        server = app.listen(0, '127.0.0.1', resolve);
+        });
+        const server = await new Promise<Server>((resolve) => {
+          const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+        });
+        return {
+          base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+        };
+      },
+    ],
+    [
+      'fastify adapter',
+      async (codes) => {
+        const app = Fastify();
+        app.setErrorHandler((err, _req, reply) => {
+          if (!isAuthError(err)) throw err;
+          codes.push(err.code);
+          return reply.code(err.status).send({ code: err.code });
+        });
+        await app.register(cognitoGuard, { verifier, passErrors: true });
+        app.get('/me', async (req) => ({ username: req.auth?.username }));
+        app.get('/admin', { config: { auth: { policy: requireGroups('admins') } } }, async () => ({
+          ok: true,
+        }));
+        return { base: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+      },
+    ],
+  ];
+
+  for (const [name, start] of httpAdapters) {
+    describe(name, () => {
+      const codes: ErrorCode[] = [];
+      let running: Awaited<ReturnType<StartAdapter>> | undefined;
+
+      beforeAll(async () => {
+        running = await start(codes);
       });
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
 
-    afterAll(async () => {
-      await new Promise((resolve) => server.close(resolve));
-    });
-
-    it('answers 200 with the access token on a real server', async () => {
-      expect(await get(`${base}/me`, alice.access)).toEqual({
-        status: 200,
-        body: { username: 'alice' },
+      afterAll(async () => {
+        await running?.close();
       });
-    });
 
-    it('refuses an id token with 401 TOKEN_USE', async () => {
-      expect((await get(`${base}/me`, alice.id)).status).toBe(401);
-      expect(codes.at(-1)).toBe('TOKEN_USE');
-    });
-
-    it('refuses a token from another app client with 401 CLIENT_ID', async () => {
-      expect((await get(`${base}/me`, otherClientToken)).status).toBe(401);
-      expect(codes.at(-1)).toBe('CLIENT_ID');
-    });
-
-    it('refuses the admin route with 403 GROUP_NOT_ALLOWED until the token is refreshed', async () => {
-      expect((await get(`${base}/admin`, alice.access)).status).toBe(403);
-      expect(codes.at(-1)).toBe('GROUP_NOT_ALLOWED');
-      expect(await get(`${base}/admin`, aliceRefreshed.access)).toEqual({
-        status: 200,
-        body: { ok: true },
+      it('answers 200 with the access token on a real server', async () => {
+        expect(await get(`${running!.base}/me`, alice.access)).toEqual({
+          status: 200,
+          body: { username: 'alice' },
+        });
       });
-    });
-  });
 
-  describe('fastify adapter', () => {
-    let app: FastifyInstance;
-    let base: string;
-    const codes: ErrorCode[] = [];
-
-    beforeAll(async () => {
-      app = Fastify();
-      app.setErrorHandler((err, _req, reply) => {
-        if (!isAuthError(err)) throw err;
-        codes.push(err.code);
-        return reply.code(err.status).send({ code: err.code });
+      it('refuses an id token with 401 TOKEN_USE', async () => {
+        expect((await get(`${running!.base}/me`, alice.id)).status).toBe(401);
+        expect(codes.at(-1)).toBe('TOKEN_USE');
       });
-      await app.register(cognitoGuard, { verifier, passErrors: true });
-      app.get('/me', async (req) => ({ username: req.auth?.username }));
-      app.get('/admin', { config: { auth: { policy: requireGroups('admins') } } }, async () => ({
-        ok: true,
-      }));
-      base = await app.listen({ port: 0, host: '127.0.0.1' });
-    });
 
-    afterAll(async () => {
-      await app.close();
-    });
-
-    it('answers 200 with the access token on a real server', async () => {
-      expect(await get(`${base}/me`, alice.access)).toEqual({
-        status: 200,
-        body: { username: 'alice' },
+      it('refuses a token from another app client with 401 CLIENT_ID', async () => {
+        expect((await get(`${running!.base}/me`, otherClientToken)).status).toBe(401);
+        expect(codes.at(-1)).toBe('CLIENT_ID');
       });
-    });
 
-    it('refuses an id token with 401 TOKEN_USE', async () => {
-      expect((await get(`${base}/me`, alice.id)).status).toBe(401);
-      expect(codes.at(-1)).toBe('TOKEN_USE');
-    });
-
-    it('refuses a token from another app client with 401 CLIENT_ID', async () => {
-      expect((await get(`${base}/me`, otherClientToken)).status).toBe(401);
-      expect(codes.at(-1)).toBe('CLIENT_ID');
-    });
-
-    it('refuses the admin route with 403 GROUP_NOT_ALLOWED until the token is refreshed', async () => {
-      expect((await get(`${base}/admin`, alice.access)).status).toBe(403);
-      expect(codes.at(-1)).toBe('GROUP_NOT_ALLOWED');
-      expect(await get(`${base}/admin`, aliceRefreshed.access)).toEqual({
-        status: 200,
-        body: { ok: true },
+      it('refuses the admin route with 403 GROUP_NOT_ALLOWED until the token is refreshed', async () => {
+        expect((await get(`${running!.base}/admin`, alice.access)).status).toBe(403);
+        expect(codes.at(-1)).toBe('GROUP_NOT_ALLOWED');
+        expect(await get(`${running!.base}/admin`, aliceRefreshed.access)).toEqual({
+          status: 200,
+          body: { ok: true },
+        });
       });
     });
-  });
+  }
 
   describe('REST TOKEN authorizer', () => {
     const events: AuthorizerEvent[] = [];
