@@ -19,6 +19,7 @@ export type {
 export type {
   HttpApiAuthorizerBaseOptions,
   HttpApiAuthorizerOptions,
+  HttpApiCacheKey,
   HttpApiIamAuthorizerHandler,
   HttpApiIamAuthorizerOptions,
   HttpApiSimpleAuthorizerHandler,

@@ -85,12 +85,15 @@ export function failInternally<T>(options: ResolvedOptions, run: () => T): T {
 export async function authenticate(
   options: ResolvedOptions,
   { source, allowQuery }: RequestToken,
+  checkToken?: (token: string) => void,
 ): Promise<AuthResult> {
   try {
     const token = extractBearerToken(source, {
       allowBareToken: options.allowBareToken,
       allowQuery,
     });
+    // A check of where the token travels (a `TypeError` here is a 500, never a 401).
+    checkToken?.(token);
     return await options.verifier.verify(token);
   } catch (err) {
     throw failure(options, err);
@@ -171,28 +174,23 @@ export function policyResult(
 }
 
 /**
- * The HTTP API simple answer for the current route. Route-dependent answers are only safe when
- * the result cache is per route (`$context.routeKey` among the identity sources) or off.
+ * The HTTP API simple answer for the current request. `route` decides the route rules for the
+ * principal; the caller has checked that its answer is a function of the cache key.
  *
  * @example
  * ```ts
- * return simpleResult(options, table, parseMethodArn(event.routeArn), auth, ['claims']);
+ * return simpleResult(options, (auth) => table.evaluate(auth).refusal(arn.resource), auth, ['claims']);
  * ```
  */
 export function simpleResult(
   options: ResolvedOptions,
-  table: RouteTable | undefined,
-  arn: MethodArn | undefined,
+  route: ((auth: AuthResult) => RouteRefusal | undefined) | undefined,
   auth: AuthResult,
   reserved: readonly string[],
 ): SimpleAuthorizerResult {
   const required = options.require === undefined ? undefined : checkPolicy(options.require, auth);
   const refusal: RouteRefusal | undefined =
-    required !== undefined
-      ? { error: required, route: undefined }
-      : table !== undefined && arn !== undefined
-        ? table.evaluate(auth).refusal(arn.resource)
-        : undefined;
+    required !== undefined ? { error: required, route: undefined } : route?.(auth);
   if (refusal !== undefined) {
     report(options, auth, refusal);
     return { isAuthorized: false };

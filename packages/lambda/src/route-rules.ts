@@ -28,6 +28,13 @@ export type RouteRule = Policy | 'authenticated' | 'deny';
  * satisfy every rule whose pattern matches it (Deny beats Allow), and requests no rule matches
  * get the default policy.
  *
+ * A request whose method is none of the seven (`PROPFIND`, `TRACE`, ...) is one no rule can
+ * name, not even `ANY`: it is allowed only to a principal that every rule and the default
+ * policy accept, and otherwise refused by the first rule that refuses. It never falls through
+ * to the default policy, which is often wider than the rules around it. The IAM policy
+ * encodes the same thing exactly: its statements only name the seven verbs, except the stage
+ * wildcard given to a principal nothing refuses.
+ *
  * @example
  * ```ts
  * const routes: RouteRules = {
@@ -92,6 +99,11 @@ export interface RouteEvaluation {
   readonly deny: readonly string[];
   /** The refusal for one request resource (`GET/orders/1`), or `undefined` when allowed. */
   refusal(resource: string): RouteRefusal | undefined;
+  /**
+   * The refusal of the rule whose key is exactly `key` (`'DELETE /orders/{id}'`): `undefined`
+   * when it allows, `null` when no rule has that key.
+   */
+  ruleRefusal(key: string): RouteRefusal | undefined | null;
 }
 
 /**
@@ -126,6 +138,16 @@ export const ALL_ROUTES = '*/*';
  * ```
  */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+/** Every path of the stage, one pattern per verb a rule can name: never an unnamed verb. */
+const NAMED_VERBS = Object.freeze(HTTP_METHODS.map((m) => `${m}/*`));
+
+/** Is the verb of a request resource (`PROPFIND/x`) one that rules can name? */
+function isNamedVerb(resource: string): boolean {
+  const slash = resource.indexOf('/');
+  const verb = slash < 0 ? resource : resource.slice(0, slash);
+  return (HTTP_METHODS as readonly string[]).includes(verb);
+}
 
 const KEY = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY|\*) (\/[^\s]*)$/;
 /**
@@ -191,7 +213,18 @@ function compileRoute(key: string, rule: RouteRule): CompiledRoute {
   return Object.freeze({ key, rule, patterns: Object.freeze(patterns) });
 }
 
-function check(rule: RouteRule | DefaultPolicy, auth: AuthResult): AuthError | undefined {
+/**
+ * Runs one rule or default policy: the failure, or `undefined` when it accepts.
+ *
+ * @example
+ * ```ts
+ * checkRule(requireGroups('admin'), auth)?.code; // 'GROUP_NOT_ALLOWED' for a non-admin
+ * ```
+ */
+export function checkRule(
+  rule: RouteRule | DefaultPolicy,
+  auth: AuthResult,
+): AuthError | undefined {
   if (rule === 'authenticated') return undefined;
   // An explicit refusal: authenticated, not allowed (CLAIM_CHECK, the generic rule failure).
   if (rule === 'deny') return new AuthError('CLAIM_CHECK');
@@ -244,7 +277,10 @@ export function compileRoutes(routes: RouteRules, defaultPolicy: DefaultPolicy):
     evaluate(auth) {
       const [errors, defaultError] = withoutStacks(
         () =>
-          [compiled.map((route) => check(route.rule, auth)), check(defaultPolicy, auth)] as const,
+          [
+            compiled.map((route) => checkRule(route.rule, auth)),
+            checkRule(defaultPolicy, auth),
+          ] as const,
       );
       let sets: { allow: readonly string[]; deny: readonly string[] } | undefined;
       // Computed on first use: simple responses only need `refusal`.
@@ -254,10 +290,14 @@ export function compileRoutes(routes: RouteRules, defaultPolicy: DefaultPolicy):
         const refused = flat.flatMap((_, index) => (isAllowed[index] ? [] : [index]));
         const allow = new Set<string>();
         const deny = new Set<string>();
-        if (defaultError === undefined) {
-          // Unlisted routes are open to any valid token: the stage wildcard covers every allowed
-          // pattern too, and every refused route needs an explicit Deny (Deny beats Allow).
+        if (defaultError === undefined && refused.length === 0) {
+          // Nothing refuses this principal: every request, whatever its verb, is allowed.
           allow.add(ALL_ROUTES);
+        } else if (defaultError === undefined) {
+          // Unlisted routes are open to any valid token: every path for each verb a rule can
+          // name, and every refused route needs an explicit Deny (Deny beats Allow). Not the
+          // stage wildcard `*/*`: a verb no rule names (PROPFIND) must stay refused here.
+          for (const pattern of NAMED_VERBS) allow.add(pattern);
           for (const index of refused) deny.add(flat[index]!.pattern);
         } else {
           flat.forEach((p, index) => {
@@ -282,6 +322,14 @@ export function compileRoutes(routes: RouteRules, defaultPolicy: DefaultPolicy):
           return resources().deny;
         },
         refusal(resource) {
+          if (!isNamedVerb(resource)) {
+            // No rule can name this verb: allowed only if nothing refuses the principal.
+            const r = errors.findIndex((error) => error !== undefined);
+            if (r >= 0) return { error: errors[r]!, route: compiled[r]!.key };
+            return defaultError === undefined
+              ? undefined
+              : { error: defaultError, route: undefined };
+          }
           let matched = false;
           for (let r = 0; r < compiled.length; r += 1) {
             const route = compiled[r]!;
@@ -292,6 +340,12 @@ export function compileRoutes(routes: RouteRules, defaultPolicy: DefaultPolicy):
           }
           if (matched || defaultError === undefined) return undefined;
           return { error: defaultError, route: undefined };
+        },
+        ruleRefusal(key) {
+          const r = compiled.findIndex((route) => route.key === key);
+          if (r < 0) return null;
+          const error = errors[r];
+          return error === undefined ? undefined : { error, route: key };
         },
       };
     },

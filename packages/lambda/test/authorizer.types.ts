@@ -41,14 +41,22 @@ export const result = (r: IamAuthorizerResult): APIGatewayAuthorizerResult => r;
 // @ts-expect-error tokenUse is required
 createRestTokenAuthorizer({ verifier: { userPoolId: 'us-east-1_Example', clientId: 'c' } });
 
-// Route rules with simple responses need routeAwareCache: true.
-// @ts-expect-error routes without routeAwareCache
+// Route rules with simple responses need a cacheKey mode.
+// @ts-expect-error routes without cacheKey
 createHttpApiAuthorizer({ response: 'simple', verifier, routes: { 'GET /x': 'authenticated' } });
 createHttpApiAuthorizer({
   response: 'simple',
   verifier,
   routes: { 'GET /x': requireGroups('admin') },
-  routeAwareCache: true,
+  cacheKey: 'method-and-path',
+});
+createHttpApiAuthorizer({
+  response: 'simple',
+  verifier,
+  routes: { 'GET /x': requireGroups('admin') },
+  // @ts-expect-error route-key mode has no defaultPolicy: a route without a rule is a 500
+  defaultPolicy: 'authenticated',
+  cacheKey: 'route-key',
 });
 
 // The response mode is required.

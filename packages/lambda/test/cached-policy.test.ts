@@ -94,16 +94,24 @@ const REQUESTS: readonly string[] = [
   'PATCH/orders',
   'POST/public/upload',
   'DELETE/profile',
+  // Verbs no rule can name, not even ANY.
+  'PROPFIND/admin/users',
+  'TRACE/admin/users',
+  'PROPFIND/unlisted',
 ];
 
 /**
  * The documented semantics, implemented independently of the package: a rule key matches a
  * request when its IAM pattern does (`{x}`, `{x+}` and `*` are `*`, which crosses `/`; ANY is
- * the seven verbs); every matching rule must pass; no match means the default policy.
+ * the seven verbs); every matching rule must pass; no match means the default policy. A verb
+ * outside the seven needs every rule and the default to pass.
  */
 function expected(rules: RouteRules, fallback: DefaultPolicy, auth: AuthResult, request: string) {
   const passes = (rule: RouteRule | DefaultPolicy) =>
     rule === 'authenticated' ? true : rule === 'deny' ? false : !checkPolicy(rule, auth);
+  if (!VERBS.includes(request.slice(0, request.indexOf('/')))) {
+    return Object.values(rules).every(passes) && passes(fallback);
+  }
   const matching = Object.entries(rules).filter(([key]) => {
     const [method, path] = key.split(' ') as [string, string];
     const methods = method === 'ANY' ? VERBS : [method];
@@ -206,7 +214,7 @@ describe('the cached policy', () => {
         fc.dictionary(key, rule, { minKeys: 1, maxKeys: 6 }),
         fc.constantFrom<DefaultPolicy>('deny', 'authenticated'),
         fc.constantFrom(...groupSets.map((g) => g.join(','))),
-        fc.array(fc.tuple(fc.constantFrom('GET', 'POST', 'PUT'), requestPath), {
+        fc.array(fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'PROPFIND'), requestPath), {
           minLength: 1,
           maxLength: 8,
         }),
@@ -264,6 +272,7 @@ describe('the cached policy', () => {
       ...fixture<Record<string, unknown>>('apigw-http-v2-authorizer.json'),
       routeArn: `${PREFIX}GET/orders`,
       headers: { authorization: `Bearer ${token}` },
+      identitySource: [`Bearer ${token}`],
     } as never);
     for (const request of REQUESTS) {
       const want = expected(RULES, 'deny', auth, request);

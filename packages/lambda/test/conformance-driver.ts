@@ -151,7 +151,7 @@ export function lambdaDriver(kind: Kind): Driver {
         response: 'simple',
         verifier,
         routes: rules,
-        routeAwareCache: true,
+        cacheKey: 'method-and-path',
         onEvent,
       });
       const iam = createHttpApiAuthorizer({ response: 'iam', verifier, routes: rules, onEvent });
@@ -219,7 +219,16 @@ export function lambdaDriver(kind: Kind): Driver {
                 rawPath: path,
                 rawQueryString: rawQuery,
                 headers: joined,
-                identitySource: joined.authorization === undefined ? [] : [joined.authorization],
+                // Identity sources: the Authorization header, $context.httpMethod, $context.path.
+                identitySource: [
+                  ...(joined.authorization === undefined ? [] : [joined.authorization]),
+                  'GET',
+                  path,
+                ],
+                requestContext: {
+                  ...base.requestContext,
+                  http: { ...base.requestContext.http, method: 'GET', path },
+                },
                 ...(rawQuery === ''
                   ? {}
                   : {

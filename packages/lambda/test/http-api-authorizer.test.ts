@@ -43,10 +43,52 @@ function v2Event(authorization: string | undefined, headerName = 'authorization'
   } as HttpApiV2AuthorizerEvent;
 }
 
-/** The docs payload 2.0 example (cookies, mTLS, `$default` route key) with a token added. */
+/**
+ * The docs payload 2.0 example (cookies, mTLS, `$default` route key) with a token added, as the
+ * value of the one identity source (the example's own values are placeholders).
+ */
 function v2DocsEvent(authorization: string): HttpApiV2AuthorizerEvent {
   const event = fixture<HttpApiV2AuthorizerEvent>('apigw-http-v2-authorizer-docs-example.json');
-  return { ...event, headers: { ...event.headers, authorization } };
+  return {
+    ...event,
+    headers: { ...event.headers, authorization },
+    identitySource: [authorization],
+  };
+}
+
+/**
+ * The captured event for another request: route key, route ARN, `requestContext.http` and the
+ * identity values of `$request.header.Authorization` plus the given extra sources.
+ */
+function v2Request(
+  authorization: string,
+  request: { method: string; path: string; routeKey: string },
+  sources: readonly ('routeKey' | 'httpMethod' | 'path')[],
+): HttpApiV2AuthorizerEvent {
+  const event = v2Event(authorization);
+  const values = { routeKey: request.routeKey, httpMethod: request.method, path: request.path };
+  return {
+    ...event,
+    routeArn: `${V2_ARN}${request.method}${request.path}`,
+    routeKey: request.routeKey,
+    rawPath: request.path,
+    identitySource: [authorization, ...sources.map((s) => values[s])],
+    requestContext: {
+      ...event.requestContext,
+      routeKey: request.routeKey,
+      http: { ...event.requestContext.http, method: request.method, path: request.path },
+    },
+  };
+}
+
+/** What a handler threw, as its message (fails when it resolved). */
+async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the authorizer to throw an Error');
+  return error.message;
 }
 
 /** A payload 1.0 fixture with the token swapped in as the identity source. */
@@ -123,28 +165,130 @@ describe('createHttpApiAuthorizer, simple responses', () => {
     ]);
   });
 
-  it('decides per route when the cache is route-aware', async () => {
+  it("decides by the route key with cacheKey 'route-key'", async () => {
     const handler = createHttpApiAuthorizer({
       response: 'simple',
       verifier,
       routes: { 'POST /lambda': requireGroups('writers'), 'GET /lambda': 'authenticated' },
-      routeAwareCache: true,
+      cacheKey: 'route-key',
     });
     const reader = `Bearer ${await issuer.mintAccessToken({ groups: ['readers'] })}`;
     const writer = `Bearer ${await issuer.mintAccessToken({ groups: ['writers'] })}`;
-    expect((await handler(v2Event(reader))).isAuthorized).toBe(false);
-    expect((await handler(v2Event(writer))).isAuthorized).toBe(true);
-    const get = { ...v2Event(reader), routeArn: `${V2_ARN}GET/lambda`, routeKey: 'GET /lambda' };
-    expect((await handler(get)).isAuthorized).toBe(true);
+    const post = { method: 'POST', path: '/lambda', routeKey: 'POST /lambda' };
+    const get = { method: 'GET', path: '/lambda', routeKey: 'GET /lambda' };
+    expect((await handler(v2Request(reader, post, ['routeKey']))).isAuthorized).toBe(false);
+    expect((await handler(v2Request(writer, post, ['routeKey']))).isAuthorized).toBe(true);
+    expect((await handler(v2Request(reader, get, ['routeKey']))).isAuthorized).toBe(true);
   });
 
-  it('refuses route rules without routeAwareCache, at creation', () => {
+  it("decides by method and path with cacheKey 'method-and-path', on a catch-all route", async () => {
+    const handler = createHttpApiAuthorizer({
+      response: 'simple',
+      verifier,
+      routes: { 'GET /orders': 'authenticated', 'DELETE /orders/{id}': requireGroups('admin') },
+      cacheKey: 'method-and-path',
+    });
+    const reader = `Bearer ${await issuer.mintAccessToken({ groups: ['readers'] })}`;
+    const sources = ['httpMethod', 'path'] as const;
+    const list = { method: 'GET', path: '/orders', routeKey: '$default' };
+    const remove = { method: 'DELETE', path: '/orders/1', routeKey: '$default' };
+    expect((await handler(v2Request(reader, list, sources))).isAuthorized).toBe(true);
+    expect((await handler(v2Request(reader, remove, sources))).isAuthorized).toBe(false);
+    // A named stage: $context.path carries it, the route ARN does not.
+    const staged = v2Request(reader, remove, sources);
+    const stagedEvent = {
+      ...staged,
+      routeArn: staged.routeArn.replace('/$default/', '/prod/'),
+      identitySource: [reader, 'DELETE', '/prod/orders/1'],
+      requestContext: {
+        ...staged.requestContext,
+        http: { ...staged.requestContext.http, path: '/prod/orders/1' },
+      },
+    };
+    expect((await handler(stagedEvent)).isAuthorized).toBe(false);
+  });
+
+  it("refuses with a 500 a route key no rule names under 'route-key' (the $default cache bypass)", async () => {
+    const log = eventLog();
+    const handler = createHttpApiAuthorizer({
+      response: 'simple',
+      verifier,
+      routes: { 'GET /orders': 'authenticated', 'DELETE /orders/{id}': requireGroups('admin') },
+      cacheKey: 'route-key',
+      onEvent: log.onEvent,
+    });
+    const reader = `Bearer ${await issuer.mintAccessToken()}`;
+    for (const routeKey of ['$default', 'ANY /{proxy+}', 'ANY /orders/{id}']) {
+      const event = v2Request(reader, { method: 'GET', path: '/orders', routeKey }, ['routeKey']);
+      expect(await failure(handler(event))).toContain('no rule keyed');
+    }
+    expect(log.events.map((e) => e.type)).toEqual(['error', 'error', 'error']);
+  });
+
+  it('refuses with a 500 an event whose identity sources miss what the mode needs (cache-key bypass)', async () => {
+    const reader = `Bearer ${await issuer.mintAccessToken()}`;
+    const rules = { 'GET /orders': 'authenticated' } as const;
+    const byRoute = createHttpApiAuthorizer({
+      response: 'simple',
+      verifier,
+      routes: rules,
+      cacheKey: 'route-key',
+    });
+    const byRequest = createHttpApiAuthorizer({
+      response: 'simple',
+      verifier,
+      routes: rules,
+      cacheKey: 'method-and-path',
+    });
+    const request = { method: 'GET', path: '/orders', routeKey: 'GET /orders' };
+    expect(await failure(byRoute(v2Request(reader, request, [])))).toContain('$context.routeKey');
+    expect(await failure(byRequest(v2Request(reader, request, ['routeKey'])))).toContain(
+      '$context.httpMethod',
+    );
+    expect(await failure(byRequest(v2Request(reader, request, ['httpMethod'])))).toContain(
+      '$context.path',
+    );
+    // The route ARN the rules read must name the method and path in the key.
+    const lying = { ...v2Request(reader, request, ['httpMethod', 'path']) };
+    const forged = { ...lying, routeArn: `${V2_ARN}DELETE/orders` };
+    expect(await failure(byRequest(forged))).toContain('disagree');
+  });
+
+  it('refuses with a 500 an event whose identity sources do not hold the token (shared cache entry)', async () => {
+    const log = eventLog();
+    const handler = createHttpApiAuthorizer({ response: 'simple', verifier, onEvent: log.onEvent });
+    const token = await issuer.mintAccessToken();
+    const event = { ...v2Event(`Bearer ${token}`), identitySource: ['GET /lambda'] };
+    expect(await failure(handler(event))).toContain('identity sources');
+    expect(log.events).toEqual([expect.objectContaining({ type: 'error' })]);
+    const iam = createHttpApiAuthorizer({ response: 'iam', verifier });
+    expect(await failure(iam(event))).toContain('identity sources');
+    // Payload 1.0 sends the values comma-joined.
+    const v1 = { ...v1Event('apigw-http-v1-authorizer.json', `Bearer ${token}`) };
+    expect((await iam({ ...v1, identitySource: `x,Bearer ${token}` })).principalId).toBeTruthy();
+    expect(await failure(iam({ ...v1, identitySource: 'x,y' }))).toContain('identity sources');
+  });
+
+  it('refuses route rules without cacheKey, and the old routeAwareCache, at creation', () => {
     const options = {
       response: 'simple',
       verifier,
       routes: { 'GET /x': 'authenticated' },
     } as unknown as HttpApiSimpleAuthorizerOptions;
-    expect(() => createHttpApiAuthorizer(options)).toThrow('routeAwareCache: true');
+    expect(() => createHttpApiAuthorizer(options)).toThrow("cacheKey: 'method-and-path'");
+    expect(() => createHttpApiAuthorizer({ ...options, routeAwareCache: true } as never)).toThrow(
+      'routeAwareCache is replaced by cacheKey',
+    );
+    expect(() =>
+      createHttpApiAuthorizer({
+        ...options,
+        cacheKey: 'route-key',
+        defaultPolicy: 'authenticated',
+      } as never),
+    ).toThrow('defaultPolicy does not apply');
+    expect(() =>
+      createHttpApiAuthorizer({ response: 'simple', verifier, cacheKey: 'route-key' } as never),
+    ).toThrow('without routes');
   });
 
   it('refuses a payload 1.0 event: simple responses exist for 2.0 only', async () => {

@@ -96,11 +96,72 @@ describe('compileRoutes', () => {
     });
   });
 
-  it('uses the stage wildcard when unlisted routes are open to any valid token', () => {
+  it('allows every path of the seven verbs when unlisted routes are open and a rule refuses', () => {
     const table = compileRoutes({ 'DELETE /orders/*': requireGroups('admin') }, 'authenticated');
     const evaluation = table.evaluate(authWith([]));
-    expect(evaluation.allow).toEqual(['*/*']);
+    expect(evaluation.allow).toEqual([
+      'GET/*',
+      'POST/*',
+      'PUT/*',
+      'PATCH/*',
+      'DELETE/*',
+      'HEAD/*',
+      'OPTIONS/*',
+    ]);
     expect(evaluation.deny).toEqual(['DELETE/orders/*']);
+  });
+
+  it('uses the stage wildcard when nothing refuses the principal', () => {
+    const table = compileRoutes({ 'DELETE /orders/*': requireGroups('admin') }, 'authenticated');
+    const evaluation = table.evaluate(authWith(['admin']));
+    expect(evaluation.allow).toEqual(['*/*']);
+    expect(evaluation.deny).toEqual([]);
+    expect(evaluation.refusal('PROPFIND/orders/1')).toBeUndefined();
+  });
+
+  describe('a method no rule can name (unnamed-method escalation)', () => {
+    const arn = parseMethodArn('arn:aws:execute-api:us-east-1:123456789012:api1/prod/GET/x');
+    const base = 'arn:aws:execute-api:us-east-1:123456789012:api1/prod/';
+    const table = compileRoutes(
+      { 'ANY /admin/{proxy+}': requireGroups('admin'), 'GET /me': 'authenticated' },
+      'authenticated',
+    );
+
+    it.each(['PROPFIND', 'TRACE', 'CONNECT', 'MKCOL'])(
+      'refuses %s /admin/x to a non-admin instead of falling to the wider default',
+      (verb) => {
+        const evaluation = table.evaluate(authWith(['staff']));
+        const refusal = evaluation.refusal(`${verb}/admin/x`);
+        expect(refusal?.error.code).toBe('GROUP_NOT_ALLOWED');
+        expect(refusal?.route).toBe('ANY /admin/{proxy+}');
+        // Elsewhere too: the refusal cannot depend on the path, which IAM cannot anchor.
+        expect(evaluation.refusal(`${verb}/me`)?.error.code).toBe('GROUP_NOT_ALLOWED');
+        // The IAM policy API Gateway caches says the same.
+        const policy = buildPolicy(arn, evaluation.allow, evaluation.deny);
+        expect(evaluatePolicy(policy, `${base}${verb}/admin/x`)).not.toBe('allow');
+        expect(evaluatePolicy(policy, `${base}${verb}/me`)).not.toBe('allow');
+        expect(evaluatePolicy(policy, `${base}GET/me`)).toBe('allow');
+        expect(evaluatePolicy(policy, `${base}GET/admin/x`)).toBe('explicit-deny');
+      },
+    );
+
+    it('allows it to a principal every rule and the default accept', () => {
+      const evaluation = table.evaluate(authWith(['admin']));
+      expect(evaluation.refusal('PROPFIND/admin/x')).toBeUndefined();
+      const policy = buildPolicy(arn, evaluation.allow, evaluation.deny);
+      expect(evaluatePolicy(policy, `${base}PROPFIND/admin/x`)).toBe('allow');
+    });
+
+    it('refuses it under the default policy when the default refuses', () => {
+      const strict = compileRoutes({ 'ANY /admin/{proxy+}': requireGroups('admin') }, 'deny');
+      const evaluation = strict.evaluate(authWith(['admin']));
+      expect(evaluation.refusal('TRACE/admin/x')).toEqual({
+        error: expect.any(AuthError),
+        route: undefined,
+      });
+      const policy = buildPolicy(arn, evaluation.allow, evaluation.deny);
+      expect(evaluatePolicy(policy, `${base}TRACE/admin/x`)).toBe('implicit-deny');
+    });
   });
 
   it('treats an async policy as a refusal instead of an allow', () => {
