@@ -1,4 +1,4 @@
-import { AuthError, type AuthResult } from '@cognito-guard/core';
+import { AuthError, type AuthResult, joinGroups } from '@cognito-guard/core';
 
 /**
  * The `resolverContext` our AppSync authorizer returns, which AppSync hands to every resolver
@@ -57,7 +57,7 @@ export const RESERVED_CONTEXT_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Builds the flat `resolverContext` for a verified token, plus the hook's string entries.
- * Throws `CLAIM_TYPE` for a group name with a space, which could not be split back exactly.
+ * Throws `CLAIM_TYPE` for a group name that could not be split back exactly (core `joinGroups`).
  *
  * @example
  * ```ts
@@ -68,9 +68,8 @@ export function toResolverContext(
   auth: AuthResult,
   extra: Readonly<Record<string, unknown>> | undefined,
 ): Record<string, string> {
-  if (auth.groups.some((group) => group.includes(' '))) {
-    throw new AuthError('CLAIM_TYPE', { cause: 'a group name contains a space' });
-  }
+  // Refuses (CLAIM_TYPE) a group that would not split back, before anything is built.
+  const groups = joinGroups(auth.groups);
   const context: Record<string, string> = {};
   if (extra !== undefined && extra !== null) {
     for (const [key, value] of Object.entries(extra)) {
@@ -80,7 +79,7 @@ export function toResolverContext(
   }
   context.sub = auth.sub;
   if (auth.username !== undefined) context.username = auth.username;
-  context.groups = auth.groups.join(' ');
+  context.groups = groups;
   context.scopes = auth.scopes.join(' ');
   context.clientId = auth.clientId;
   context.tokenUse = auth.tokenUse;

@@ -11,6 +11,7 @@ export type {
 } from './claims.js';
 export type { AuthErrorOptions, ErrorKind } from './errors.js';
 export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
+export { GROUP_SEPARATOR, joinGroups } from './groups.js';
 export type {
   HttpAdapterOptions,
   HttpAdapterSettings,

@@ -1,4 +1,4 @@
-import type { AuthResult } from '@cognito-guard/core';
+import { type AuthResult, joinGroups } from '@cognito-guard/core';
 
 /**
  * The `context` an authorizer hands to the integration.
@@ -24,7 +24,8 @@ import type { AuthResult } from '@cognito-guard/core';
  *
  * Space-joined because neither may contain a space: scope tokens exclude it (RFC 6749 §3.3) and
  * Cognito group names are `[\p{L}\p{M}\p{S}\p{N}\p{P}]+` (CreateGroup API reference), which
- * allows commas but no whitespace. `split(' ')` gets the list back.
+ * allows commas but no whitespace. `split(' ')` gets the list back: core's `joinGroups` refuses
+ * (`CLAIM_TYPE`) a token whose groups would not split back, such as `'readers admin'`.
  */
 
 /**
@@ -130,7 +131,8 @@ export function scalarContext(
   return {
     ...base(auth),
     scopes: auth.scopes.join(' '),
-    groups: auth.groups.join(' '),
+    // Refuses (CLAIM_TYPE, a 500 here) a group that `split(' ')` would not give back.
+    groups: joinGroups(auth.groups),
     ...custom(auth, hook, reserved),
   };
 }
@@ -149,6 +151,8 @@ export function richContext(
   hook?: ContextHook,
   reserved: readonly string[] = [],
 ): RichAuthorizerContext {
+  // Arrays need no separator, but a token must not pass here and be refused elsewhere.
+  joinGroups(auth.groups);
   return {
     ...base(auth),
     scopes: [...auth.scopes],

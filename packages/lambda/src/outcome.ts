@@ -1,4 +1,10 @@
-import { type AuthResult, checkPolicy, extractBearerToken, isAuthError } from '@cognito-guard/core';
+import {
+  type AuthResult,
+  checkPolicy,
+  extractBearerToken,
+  isAuthError,
+  joinGroups,
+} from '@cognito-guard/core';
 import { richContext, scalarContext } from './context.js';
 import { unauthorized } from './errors.js';
 import type { IamAuthorizerResult, SimpleAuthorizerResult } from './events.js';
@@ -94,7 +100,12 @@ export async function authenticate(
     });
     // A check of where the token travels (a `TypeError` here is a 500, never a 401).
     checkToken?.(token);
-    return await options.verifier.verify(token);
+    const auth = await options.verifier.verify(token);
+    // Groups go into flat contexts space-joined: a group that would not split back exactly
+    // ('readers admin' read back as 'admin') refuses the token here, a 401 (CLAIM_TYPE), as
+    // the AppSync authorizer refuses it.
+    joinGroups(auth.groups);
+    return auth;
   } catch (err) {
     throw failure(options, err);
   }

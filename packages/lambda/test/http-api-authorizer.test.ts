@@ -150,6 +150,13 @@ describe('createHttpApiAuthorizer, simple responses', () => {
     expect(await unauthorizedCode(handler(v2Event(`Bearer ${a},Bearer ${b}`)))).toBe('BAD_REQUEST');
   });
 
+  it("refuses a token whose group 'readers admin' would split back into admin (group-splitting escalation)", async () => {
+    const handler = createHttpApiAuthorizer({ response: 'simple', verifier });
+    const token = await issuer.mintAccessToken({ groups: ['readers admin'] });
+    // The simple context carries an array, but the token is refused as everywhere else.
+    expect(await unauthorizedCode(handler(v2Event(`Bearer ${token}`)))).toBe('CLAIM_TYPE');
+  });
+
   it('answers isAuthorized false (403) when require refuses the token', async () => {
     const log = eventLog();
     const handler = createHttpApiAuthorizer({

@@ -142,6 +142,21 @@ describe('createRestTokenAuthorizer', () => {
     }
   });
 
+  it("refuses a token whose group 'readers admin' would split back into admin (group-splitting escalation)", async () => {
+    const log = eventLog();
+    const rest = createRestTokenAuthorizer({ verifier, onEvent: log.onEvent });
+    const token = await issuer.mintAccessToken({ groups: ['readers admin'] });
+    // A downstream `context.groups.split(' ')` would read 'admin': the token is refused (401).
+    expect(await unauthorizedCode(rest(tokenEvent(`Bearer ${token}`)))).toBe('CLAIM_TYPE');
+    expect(log.events).toEqual([
+      expect.objectContaining({ type: 'unauthorized', code: 'CLAIM_TYPE' }),
+    ]);
+    const request = createRestRequestAuthorizer({ verifier });
+    expect(await unauthorizedCode(request(requestEvent(`Bearer ${token}`)))).toBe('CLAIM_TYPE');
+    const tab = await issuer.mintAccessToken({ groups: ['readers\tadmin'] });
+    expect(await unauthorizedCode(rest(tokenEvent(`Bearer ${tab}`)))).toBe('CLAIM_TYPE');
+  });
+
   it('answers a context hook that returns an object value with a 500, not a bad context', async () => {
     const handler = createRestTokenAuthorizer({
       verifier,
