@@ -1,4 +1,4 @@
-import { type AuthError, describeError } from '@cognito-guard/core';
+import { type AuthError, describeError, type ErrorDetail } from '@cognito-guard/core';
 
 /**
  * What the resolver guard returns instead of data when it refuses a request and is not asked
@@ -34,8 +34,8 @@ const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 /**
  * Builds the denial for `error` on the field being resolved. The message repeats AppSync's own
- * for `util.unauthorized()` ("Not Authorized to access <field> on type <Type>", aws-contracts.md
- * §7.4) so clients see one shape of denial.
+ * for `util.unauthorized()` ("Not Authorized to access <field> on type <Type>") so clients see
+ * one shape of denial; with `errorDetail: 'code'` the precise code's text follows it.
  *
  * @example
  * ```ts
@@ -46,21 +46,28 @@ export function denialFor(
   error: AuthError,
   fieldName: string | undefined,
   parentTypeName: string | undefined,
+  errorDetail: ErrorDetail = 'generic',
 ): DenialEnvelope {
   if (error.kind === 'unavailable') {
-    return { data: null, errorType: 'ServiceUnavailable', errorMessage: describeError(error.code) };
+    return {
+      data: null,
+      errorType: 'ServiceUnavailable',
+      errorMessage: describeError(error.code, errorDetail),
+    };
   }
   const named =
     fieldName !== undefined &&
     parentTypeName !== undefined &&
     NAME.test(fieldName) &&
     NAME.test(parentTypeName);
+  const message = named
+    ? `Not Authorized to access ${fieldName} on type ${parentTypeName}`
+    : 'Not Authorized';
   return {
     data: null,
     errorType: 'Unauthorized',
-    errorMessage: named
-      ? `Not Authorized to access ${fieldName} on type ${parentTypeName}`
-      : 'Not Authorized',
+    errorMessage:
+      errorDetail === 'code' ? `${message}: ${describeError(error.code, 'code')}` : message,
   };
 }
 

@@ -1,7 +1,10 @@
 import {
   AuthError,
+  checkErrorDetail,
   checkPolicy,
+  describeError,
   type ErrorCode,
+  type ErrorDetail,
   extractBearerToken,
   isAuthError,
   type Policy,
@@ -15,10 +18,12 @@ import { type AppSyncAuth, authFromIdentity, type IdentityMode } from './identit
 import type { VerifierSource } from './verifier-option.js';
 
 /**
- * How a single (non-batch) event is refused: `throw` the `AuthError` (a direct Lambda resolver
- * then answers with `errorType` "AuthError" and the error's generic message; AWS AppSync
- * developer guide, "Custom error handling in Direct Lambda Resolver responses"), or return a
+ * How a single (non-batch) event is refused: `throw` an `AuthError` (a direct Lambda resolver
+ * then answers with `errorType` "AuthError" and the error's message; AWS AppSync developer
+ * guide, "Custom error handling in Direct Lambda Resolver responses"), or return a
  * {@link DenialEnvelope} for a JS or VTL response handler to turn into `util.unauthorized()`.
+ * Either way the client reads what `errorDetail` allows: by default one generic text per
+ * class of failure ("The access token is invalid"), never which check failed.
  *
  * @example
  * ```ts
@@ -66,8 +71,31 @@ export interface ResolverGuardOptions<D extends DenyMode = 'throw'> {
   readonly modes?: readonly IdentityMode[] | undefined;
   /** Trusted user pools; an identity or token from another pool is refused (`ISSUER`). */
   readonly userPoolId?: string | readonly string[] | undefined;
-  /** Called for every refusal; exceptions it throws are ignored. */
+  /** Called for every refusal, with the precise code; exceptions it throws are ignored. */
   readonly onDenied?: ((denial: ResolverDenial) => void) | undefined;
+  /**
+   * What a GraphQL client reads of a refusal: `'generic'` (default), one text per class of
+   * failure, or `'code'`, the fixed text of the precise code ("The token has expired"), which
+   * tells a client probing forged tokens which check failed. `onDenied` always gets the code.
+   */
+  readonly errorDetail?: ErrorDetail | undefined;
+}
+
+/**
+ * The error thrown to the Lambda runtime, whose message AppSync hands to the client: an
+ * `AuthError` with the same code (for in-process callers), its message the description
+ * `errorDetail` allows. A new object, so a shared or cached error is never changed.
+ */
+function clientError(error: AuthError, detail: ErrorDetail): AuthError {
+  const copy = new AuthError(error.code, {
+    ...(error.requiredScopes === undefined ? {} : { requiredScopes: error.requiredScopes }),
+    ...(error.retryAfterSeconds === undefined
+      ? {}
+      : { retryAfterSeconds: error.retryAfterSeconds }),
+  });
+  // V8 formats `stack` on first read, so its first line carries this message too.
+  copy.message = describeError(error.code, detail);
+  return copy;
 }
 
 /**
@@ -187,6 +215,7 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
   if (options.onDenied !== undefined && typeof options.onDenied !== 'function') {
     throw new TypeError('cognito-guard: onDenied must be a function');
   }
+  const errorDetail = checkErrorDetail(options.errorDetail);
   const verifier: Verifier<TokenUse | null> | undefined =
     options.verifier === undefined ? undefined : toVerifier(options.verifier);
   const poolList = pools === undefined ? undefined : typeof pools === 'string' ? [pools] : pools;
@@ -240,7 +269,7 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
     const item =
       typeof event === 'object' && event !== null ? (event as AppSyncResolverEventLike) : {};
     const [fieldName, parentTypeName] = fieldOf(item);
-    return denialFor(error, fieldName, parentTypeName);
+    return denialFor(error, fieldName, parentTypeName, errorDetail);
   }
 
   async function guarded(input: E | readonly E[], context?: unknown): Promise<unknown> {
@@ -257,7 +286,7 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
     const event = input as E;
     const admitted = await admit(event, undefined);
     if (isAuthError(admitted)) {
-      if (deny === 'throw') throw admitted;
+      if (deny === 'throw') throw clientError(admitted, errorDetail);
       return envelope(event, admitted);
     }
     return handler(event, admitted, context);

@@ -195,6 +195,34 @@ describe('withAuth: denial envelope', () => {
 describe('withAuth: re-verifying the raw token', () => {
   const options = () => ({ verifier: verifierOptions() });
 
+  it('throws GraphQL clients one generic message for every forged token (forgery probing)', async () => {
+    const { handler, denials } = guarded(null, options());
+    const expired = await issuer.mintIdToken({ expiresIn: -60 });
+    const foreign = await issuer.mintIdToken({ header: { kid: 'not-a-served-kid' } });
+    const messages: string[] = [];
+    for (const token of [expired, foreign]) {
+      const error = await handler(cognitoEvent(null, token)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      messages.push((error as AuthError).message);
+      expect((error as AuthError).stack?.split('\n')[0]).toBe(`AuthError: ${messages.at(-1)}`);
+    }
+    expect(messages).toEqual(['The access token is invalid', 'The access token is invalid']);
+    // The precise codes reach the server.
+    expect(denials.map((d) => d.code)).toEqual(['EXPIRED', 'KEY_NOT_FOUND']);
+  });
+
+  it("tells the client the precise code's text with errorDetail: 'code'", async () => {
+    const { handler } = guarded(null, { ...options(), errorDetail: 'code' });
+    const expired = await issuer.mintIdToken({ expiresIn: -60 });
+    const error = await handler(cognitoEvent(null, expired)).catch((e: unknown) => e);
+    expect((error as AuthError).message).toBe('The token has expired');
+    const envelope = guarded(requireGroups('admin'), { deny: 'envelope', errorDetail: 'code' });
+    expect(await envelope.handler(cognitoEvent(['group1']))).toMatchObject({
+      errorMessage:
+        'Not Authorized to access createSomething on type Mutation: The user is not in an allowed group',
+    });
+  });
+
   it('uses the verified token, not the identity, when a verifier is given', async () => {
     const token = await issuer.mintIdToken({ username: 'erin', groups: ['admin'] });
     const { handler, seen } = guarded(requireGroups('admin'), options());
@@ -267,7 +295,7 @@ describe('withAuth: re-verifying the raw token', () => {
       expect(await handler(cognitoEvent(null, token))).toEqual({
         data: null,
         errorType: 'ServiceUnavailable',
-        errorMessage: 'The signing keys are temporarily unavailable',
+        errorMessage: 'Authentication is temporarily unavailable',
       });
       expect(denials[0]?.code).toBe('JWKS_UNAVAILABLE');
     } finally {

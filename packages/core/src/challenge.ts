@@ -1,4 +1,4 @@
-import { type AuthError, describeError } from './errors.js';
+import { type AuthError, describeError, type ErrorDetail } from './errors.js';
 
 /**
  * The one mapping from an {@link AuthError} to an HTTP answer (RFC 6750 §3, §3.1), used by
@@ -24,6 +24,11 @@ export interface Challenge {
 export interface ChallengeOptions {
   /** The protection space named in the challenge (RFC 9110 §11.5). Default `"api"`. */
   readonly realm?: string;
+  /**
+   * What `error_description` says: `'generic'` (default), one text per RFC 6750 error class,
+   * or `'code'`, the text of the precise code ({@link ErrorDetail}).
+   */
+  readonly errorDetail?: ErrorDetail;
 }
 
 const RFC6750_ERROR = {
@@ -39,7 +44,9 @@ function quote(value: string): string {
 
 /**
  * Maps an {@link AuthError} to status, headers and body. The body carries the RFC 6750 error
- * and a fixed description per code; the precise code stays on the server.
+ * and, by default, one generic description per error class (RFC 6750 §3 allows a description;
+ * a per-code one would tell a prober which check failed); the precise code stays on the
+ * server unless `errorDetail: 'code'` is chosen.
  *
  * @example
  * ```ts
@@ -49,7 +56,7 @@ function quote(value: string): string {
  */
 export function toChallenge(err: AuthError, options: ChallengeOptions = {}): Challenge {
   const realm = `realm=${quote(options.realm ?? 'api')}`;
-  const description = describeError(err.code);
+  const description = describeError(err.code, options.errorDetail ?? 'generic');
   const common = { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
   switch (err.kind) {
     case 'credentials':

@@ -97,8 +97,9 @@ const STATUS: Readonly<Record<ErrorKind, number>> = {
 };
 
 /**
- * Fixed, generic text per code. Messages never carry the token or any value taken from it
- * (security-rules.md R34, R35): the detail, where there is any, is in `cause`.
+ * Fixed text per code: the `AuthError` message, for the server's logs. Messages never carry
+ * the token or any value taken from it (SECURITY.md): the detail, where there is any, is in
+ * `cause`. Clients get {@link describeError}, generic per error class unless configured.
  */
 const MESSAGES: Readonly<Record<ErrorCode, string>> = {
   NO_CREDENTIALS: 'A bearer token is required',
@@ -190,7 +191,62 @@ export function isAuthError(value: unknown): value is AuthError {
   );
 }
 
-/** The generic, fixed description of a code (safe to send to a client). */
-export function describeError(code: ErrorCode): string {
-  return MESSAGES[code];
+/**
+ * How much a client learns of a refusal. RFC 6750 §3 lets the answer carry an
+ * `error_description`, but a client probing forged tokens would learn from a per-code text
+ * which check failed (`SIGNATURE_INVALID` versus `ISSUER` versus `EXPIRED`).
+ *
+ * - `'generic'` (the default everywhere): one description per RFC 6750 error class: every
+ *   `invalid_token` reads "The access token is invalid".
+ * - `'code'`: the fixed description of the precise code ("The token has expired"), for APIs
+ *   whose clients act on it. Never the token, never a value taken from it.
+ *
+ * The precise code always reaches the server: `AuthError.code`, the adapters' `onEvent` and
+ * `onDenied` hooks, `HttpAuthError` in `passErrors` mode.
+ *
+ * @example
+ * ```ts
+ * app.use(cognitoAuth({ verifier, errorDetail: 'code' }));
+ * ```
+ */
+export type ErrorDetail = 'generic' | 'code';
+
+/** One description per RFC 6750 error class (§3.1), for {@link ErrorDetail} `'generic'`. */
+const GENERIC: Readonly<Record<ErrorKind, string>> = {
+  credentials: 'A bearer token is required',
+  request: 'The request carries a malformed or ambiguous bearer token',
+  token: 'The access token is invalid',
+  forbidden: 'The access token does not grant access to this resource',
+  unavailable: 'Authentication is temporarily unavailable',
+};
+
+/**
+ * The description of a code that may be sent to a client: by default the generic one of its
+ * RFC 6750 error class, with `'code'` the fixed text of the code itself. Neither carries the
+ * token or anything taken from it.
+ *
+ * @example
+ * ```ts
+ * describeError('SIGNATURE_INVALID'); // 'The access token is invalid'
+ * describeError('SIGNATURE_INVALID', 'code'); // 'The token signature is invalid'
+ * ```
+ */
+export function describeError(code: ErrorCode, detail: ErrorDetail = 'generic'): string {
+  return detail === 'code' ? MESSAGES[code] : GENERIC[KIND[code]];
+}
+
+/**
+ * Checks an `errorDetail` option once, at factory time.
+ *
+ * @example
+ * ```ts
+ * const detail = checkErrorDetail(options.errorDetail); // 'generic' when undefined
+ * ```
+ */
+export function checkErrorDetail(value: unknown): ErrorDetail {
+  if (value === undefined) return 'generic';
+  if (value !== 'generic' && value !== 'code') {
+    throw new TypeError('cognito-guard: errorDetail must be "generic" or "code"');
+  }
+  return value;
 }

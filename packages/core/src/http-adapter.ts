@@ -1,7 +1,7 @@
 import { type BearerSource, extractBearerToken } from './bearer.js';
-import { type Challenge, toChallenge } from './challenge.js';
+import { type Challenge, type ChallengeOptions, toChallenge } from './challenge.js';
 import type { TokenUse } from './claims.js';
-import { AuthError } from './errors.js';
+import { AuthError, checkErrorDetail, type ErrorDetail } from './errors.js';
 import { toVerifier, type Verifier, type VerifierOptions } from './verifier.js';
 
 /**
@@ -31,6 +31,12 @@ export interface HttpAdapterOptions {
   readonly passErrors?: boolean | undefined;
   /** The `realm` of the `WWW-Authenticate` challenge. Default `"api"`. */
   readonly realm?: string | undefined;
+  /**
+   * What `error_description` tells the client: `'generic'` (default), one text per RFC 6750
+   * error class, or `'code'`, the text of the precise code. The code itself always reaches the
+   * server (`passErrors`, `onEvent`).
+   */
+  readonly errorDetail?: ErrorDetail | undefined;
 }
 
 /**
@@ -54,6 +60,7 @@ export interface HttpAdapterSettings {
   readonly allowQueryToken: boolean;
   readonly passErrors: boolean;
   readonly realm: string;
+  readonly errorDetail: ErrorDetail;
 }
 
 function checkFlag(name: string, value: unknown): boolean {
@@ -84,6 +91,7 @@ export function checkHttpAdapterOptions(options: HttpAdapterOptions): HttpAdapte
     allowQueryToken: checkFlag('allowQueryToken', options.allowQueryToken),
     passErrors: checkFlag('passErrors', options.passErrors),
     realm,
+    errorDetail: checkErrorDetail(options.errorDetail),
   };
 }
 
@@ -170,10 +178,7 @@ export interface HttpAuthError extends AuthError {
  * next(toHttpError(err, { realm: 'orders' }));
  * ```
  */
-export function toHttpError(
-  err: AuthError,
-  options: { readonly realm?: string } = {},
-): HttpAuthError {
+export function toHttpError(err: AuthError, options: ChallengeOptions = {}): HttpAuthError {
   const challenge = toChallenge(err, options);
   const copy = new AuthError(err.code, {
     ...(err.cause === undefined ? {} : { cause: err.cause }),
@@ -206,6 +211,7 @@ export function verifierFromHttpOptions(
     optional: _optional,
     allowQueryToken: _allowQueryToken,
     realm: _realm,
+    errorDetail: _errorDetail,
     passErrors: _passErrors,
     verifier,
     ...verifierOptions

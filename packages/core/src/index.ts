@@ -9,8 +9,14 @@ export type {
   IdTokenClaims,
   TokenUse,
 } from './claims.js';
-export type { AuthErrorOptions, ErrorKind } from './errors.js';
-export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
+export type { AuthErrorOptions, ErrorDetail, ErrorKind } from './errors.js';
+export {
+  AuthError,
+  checkErrorDetail,
+  describeError,
+  ErrorCode,
+  isAuthError,
+} from './errors.js';
 export { GROUP_SEPARATOR, joinGroups } from './groups.js';
 export type {
   HttpAdapterOptions,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toChallenge } from '../src/challenge.js';
-import { AuthError, ErrorCode } from '../src/errors.js';
+import { AuthError, describeError, ErrorCode } from '../src/errors.js';
 
 describe('toChallenge', () => {
   it('answers 401 with a bare challenge and no error attribute when no credentials were sent', () => {
@@ -85,5 +85,46 @@ describe('toChallenge', () => {
       expect(c.status).toBe(new AuthError(code).status);
       expect(c.body.error_description.length).toBeGreaterThan(0);
     }
+  });
+
+  describe('what a client learns of a refusal (forgery probing)', () => {
+    const codes = Object.values(ErrorCode);
+    const byKind = (kind: string) => codes.filter((code) => new AuthError(code).kind === kind);
+
+    it.each(['credentials', 'request', 'token', 'forbidden', 'unavailable'])(
+      'answers every %s code with the same body and challenge by default',
+      (kind) => {
+        const answers = byKind(kind).map((code) => {
+          const { body, headers } = toChallenge(new AuthError(code));
+          return JSON.stringify([body, headers['www-authenticate'] ?? null]);
+        });
+        expect(new Set(answers).size).toBe(1);
+      },
+    );
+
+    it('says "The access token is invalid" for a bad signature, a foreign issuer or an expiry', () => {
+      for (const code of ['SIGNATURE_INVALID', 'ISSUER', 'EXPIRED', 'KEY_NOT_FOUND'] as const) {
+        const c = toChallenge(new AuthError(code), { realm: 'orders' });
+        expect(c.body).toEqual({
+          error: 'invalid_token',
+          error_description: 'The access token is invalid',
+        });
+        expect(c.headers['www-authenticate']).toBe(
+          'Bearer realm="orders", error="invalid_token", error_description="The access token is invalid"',
+        );
+      }
+    });
+
+    it("describes the precise code only with errorDetail: 'code'", () => {
+      const texts = byKind('token').map(
+        (code) => toChallenge(new AuthError(code), { errorDetail: 'code' }).body.error_description,
+      );
+      expect(new Set(texts).size).toBeGreaterThan(10);
+      expect(toChallenge(new AuthError('EXPIRED'), { errorDetail: 'code' }).body).toEqual({
+        error: 'invalid_token',
+        error_description: 'The token has expired',
+      });
+      expect(describeError('EXPIRED', 'code')).toBe(new AuthError('EXPIRED').message);
+    });
   });
 });

@@ -33,12 +33,20 @@ describe('bearerSourceFromRaw', () => {
 });
 
 describe('checkHttpAdapterOptions', () => {
+  it("takes errorDetail 'generic' or 'code', nothing else", () => {
+    expect(checkHttpAdapterOptions({ errorDetail: 'code' }).errorDetail).toBe('code');
+    expect(() => checkHttpAdapterOptions({ errorDetail: 'verbose' as never })).toThrow(
+      'errorDetail must be',
+    );
+  });
+
   it('fills in defaults', () => {
     expect(checkHttpAdapterOptions({})).toEqual({
       optional: false,
       allowQueryToken: false,
       passErrors: false,
       realm: 'api',
+      errorDetail: 'generic',
     });
   });
 

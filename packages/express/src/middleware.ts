@@ -1,6 +1,7 @@
 import {
   type AuthResult,
   checkHttpAdapterOptions,
+  type ErrorDetail,
   type HttpAdapterOptions,
   type HttpAdapterVerifierOptions,
   isAuthError,
@@ -110,7 +111,7 @@ export function cognitoAuth(options: CognitoAuthOptions): AuthHandler {
     throw new TypeError('cognito-guard: cognitoAuth takes an options object');
   }
   const settings = checkHttpAdapterOptions(options);
-  const deny = createDeny(settings.realm, settings.passErrors);
+  const deny = createDeny(settings.realm, settings.passErrors, settings.errorDetail);
   const verifier = verifierFromHttpOptions(options);
 
   return (req, res, next) => {
@@ -136,7 +137,7 @@ export function cognitoAuth(options: CognitoAuthOptions): AuthHandler {
   };
 }
 
-function createDeny(realm: string, passErrors: boolean): Deny {
+function createDeny(realm: string, passErrors: boolean, errorDetail: ErrorDetail): Deny {
   return (err, res, next) => {
     // Core only ever throws AuthErrors; anything else is a bug, and Express's 500 is the answer.
     if (!isAuthError(err)) {
@@ -144,10 +145,10 @@ function createDeny(realm: string, passErrors: boolean): Deny {
       return;
     }
     if (passErrors || res.headersSent) {
-      next(toHttpError(err, { realm }));
+      next(toHttpError(err, { realm, errorDetail }));
       return;
     }
-    const challenge = toChallenge(err, { realm });
+    const challenge = toChallenge(err, { realm, errorDetail });
     res.status(challenge.status).set(challenge.headers).json(challenge.body);
   };
 }

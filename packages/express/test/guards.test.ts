@@ -77,7 +77,7 @@ describe.each(EXPRESS_VERSIONS)('route guards (%s)', (_name, express) => {
     const answer = await app.get('/', [bearer(await issuer.mintAccessToken({ scopes: ['x'] }))]);
     expect(answer.status).toBe(403);
     expect(answer.headers['www-authenticate']).toBe(
-      'Bearer realm="shop", error="insufficient_scope", error_description="The token does not carry the required scope", scope="orders/read orders/admin"',
+      'Bearer realm="shop", error="insufficient_scope", error_description="The access token does not grant access to this resource", scope="orders/read orders/admin"',
     );
   });
 

@@ -239,11 +239,11 @@ describe.each(EXPRESS_VERSIONS)('cognitoAuth (%s)', (_name, express) => {
       expect(seen!.headers).toEqual({
         'cache-control': 'no-store',
         'www-authenticate':
-          'Bearer realm="orders", error="invalid_token", error_description="The token has expired"',
+          'Bearer realm="orders", error="invalid_token", error_description="The access token is invalid"',
       });
       expect(seen!.body).toEqual({
         error: 'invalid_token',
-        error_description: 'The token has expired',
+        error_description: 'The access token is invalid',
       });
     });
 
@@ -318,7 +318,7 @@ describe.each(EXPRESS_VERSIONS)('cognitoAuth (%s)', (_name, express) => {
       expect(answer.headers['www-authenticate']).toBeUndefined();
       expect(JSON.parse(answer.text)).toEqual({
         error: 'temporarily_unavailable',
-        error_description: 'The signing keys are temporarily unavailable',
+        error_description: 'Authentication is temporarily unavailable',
       });
     } finally {
       issuer.misbehave(null);

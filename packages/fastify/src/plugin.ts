@@ -2,6 +2,7 @@ import {
   type AuthResult,
   checkHttpAdapterOptions,
   checkPolicy,
+  type ErrorDetail,
   type HttpAdapterOptions,
   type HttpAdapterVerifierOptions,
   isAuthError,
@@ -164,12 +165,12 @@ function compileRule(value: unknown, optionalByDefault: boolean, where: string):
   return { skip: false, optional, policies };
 }
 
-function createDeny(realm: string, passErrors: boolean): Deny {
+function createDeny(realm: string, passErrors: boolean, errorDetail: ErrorDetail): Deny {
   return (err, reply) => {
     // Core only ever throws AuthErrors; anything else is a bug, and a 500 is the answer.
     if (!isAuthError(err)) throw err;
-    if (passErrors) throw toHttpError(err, { realm });
-    const challenge = toChallenge(err, { realm });
+    if (passErrors) throw toHttpError(err, { realm, errorDetail });
+    const challenge = toChallenge(err, { realm, errorDetail });
     return reply.code(challenge.status).headers(challenge.headers).send(challenge.body);
   };
 }
@@ -180,7 +181,7 @@ const plugin: FastifyPluginAsync<CognitoGuardOptions> = async (fastify, options)
   }
   const settings = checkHttpAdapterOptions(options);
   const optionalByDefault = settings.optional;
-  const deny = createDeny(settings.realm, settings.passErrors);
+  const deny = createDeny(settings.realm, settings.passErrors, settings.errorDetail);
   const verifier = verifierFromHttpOptions(options);
 
   // Each route's settings, compiled once (keyed by the route's own `config.auth` object).

@@ -86,7 +86,7 @@ describe('route guard hooks', () => {
     expect(denied.headers['www-authenticate']).toContain(', scope="orders/read"');
     expect(denied.json).toEqual({
       error: 'insufficient_scope',
-      error_description: 'The token does not carry the required scope',
+      error_description: 'The access token does not grant access to this resource',
     });
   });
 

@@ -266,7 +266,7 @@ describe('cognitoGuard', () => {
       expect(seen!.headers['content-type']).toBeUndefined();
       expect(seen!.body).toEqual({
         error: 'invalid_token',
-        error_description: 'The token is not of the accepted kind',
+        error_description: 'The access token is invalid',
       });
     });
 
