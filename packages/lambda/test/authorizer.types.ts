@@ -50,11 +50,12 @@ createHttpApiAuthorizer({
   routes: { 'GET /x': requireGroups('admin') },
   cacheKey: 'method-and-path',
 });
+// route-key mode has no defaultPolicy: a route without a rule is a 500.
+// @ts-expect-error defaultPolicy with cacheKey 'route-key'
 createHttpApiAuthorizer({
   response: 'simple',
   verifier,
   routes: { 'GET /x': requireGroups('admin') },
-  // @ts-expect-error route-key mode has no defaultPolicy: a route without a rule is a 500
   defaultPolicy: 'authenticated',
   cacheKey: 'route-key',
 });
