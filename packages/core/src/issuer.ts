@@ -209,7 +209,12 @@ function resolveEmulator(config: IssuerConfig, where: string): TrustedIssuer[] {
   // host, no default port, no trailing slash, no query or fragment (RFC 7519 §4.1.1: StringOrURI
   // values are compared as strings).
   const canonical = `${issuerUrl.origin}${issuerUrl.pathname === '/' ? '' : issuerUrl.pathname}`;
-  if (canonical !== emulator.issuer || issuerUrl.search !== '' || issuerUrl.hash !== '') {
+  if (
+    canonical !== emulator.issuer ||
+    canonical.endsWith('/') ||
+    issuerUrl.search !== '' ||
+    issuerUrl.hash !== ''
+  ) {
     throw configError(
       `emulator.issuer must be written exactly as the emulator's tokens carry it, e.g. "http://localhost:9229/local_abc"${where}`,
     );
