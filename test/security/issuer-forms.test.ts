@@ -326,6 +326,21 @@ describe('hydrate() and issuer forms', () => {
     expect(uris).toHaveLength(1);
   });
 
+  it('succeeds over real HTTP while the JWKS host of the updated form answers 403, and never asks it', async () => {
+    const forbidden = await createTestIssuer({ userPoolId: POOL_ID, clock: clock.now });
+    try {
+      forbidden.misbehave({ kind: 'status', status: 403, body: 'Forbidden' });
+      const { verifier, fetched } = verifierFor({
+        jwksUri: (iss) => (iss === pool.issuer ? pool.jwksUriFor(iss) : forbidden.jwksUriFor(iss)),
+      });
+      await expect(verifier.hydrate()).resolves.toBeUndefined();
+      expect(fetched()).toEqual([pool.jwksUriFor(pool.issuer)]);
+      expect(forbidden.requestCount).toBe(0);
+    } finally {
+      await forbidden.close();
+    }
+  });
+
   it('warms the configured replica Regions and not the updated form', async () => {
     const { uris, fetcher } = cognitoHosts(403);
     await real({ replicaRegions: ['us-west-2', 'eu-west-1'] }, fetcher).hydrate();
