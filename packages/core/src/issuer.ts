@@ -51,7 +51,14 @@ export interface EmulatorOptions {
   readonly allowedHosts?: readonly string[] | undefined;
 }
 
-/** Where a trusted issuer came from. */
+/**
+ * Where a trusted issuer came from: a Cognito issuer form, a replica Region, or an emulator.
+ *
+ * @example
+ * ```ts
+ * const replicas = pool.issuers.filter((i) => i.kind === 'replica');
+ * ```
+ */
 export type IssuerKind = 'original' | 'updated' | 'replica' | 'emulator';
 
 /**
@@ -112,7 +119,14 @@ export function cognitoIssuer(
   return `https://${host}.${region}.amazonaws.com/${userPoolId}`;
 }
 
-/** The primary Region of a Cognito pool id, or `undefined` when it is not one. */
+/**
+ * The primary Region of a Cognito pool id, or `undefined` when it is not one.
+ *
+ * @example
+ * ```ts
+ * regionOfPoolId('us-east-1_Example'); // 'us-east-1'
+ * ```
+ */
 export function regionOfPoolId(userPoolId: unknown): string | undefined {
   if (typeof userPoolId !== 'string') return undefined;
   return POOL_ID.exec(userPoolId)?.[1];
@@ -121,6 +135,11 @@ export function regionOfPoolId(userPoolId: unknown): string | undefined {
 /**
  * True for host names that never leave the machine: `localhost`, `127.0.0.0/8` and `[::1]`,
  * as the WHATWG URL parser writes them (it already turns `127.1` into `127.0.0.1`).
+ *
+ * @example
+ * ```ts
+ * isLoopbackHost(new URL('http://127.1:9229').hostname); // true
+ * ```
  */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
