@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cognitoClient, type Emulator, registerFlows, TIMEOUT_MS } from './emulator-flows.js';
 
 /**
- * End to end against Cognito emulators (reference: local-emulators.md §1 and §4.1).
+ * End to end against Cognito emulators: cognito-local (https://github.com/jagregory/cognito-local)
+ * and moto's server mode (https://docs.getmoto.org/en/latest/docs/server_mode.html).
  *
  * cognito-local 5.3.0 runs in-process in "realistic mode": a seeded `us-east-1_…` pool and
  * `TokenConfig.IssuerDomain` = the real Cognito domain, so its tokens carry the production

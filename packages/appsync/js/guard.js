@@ -3,7 +3,7 @@
  *
  * Checks on `ctx.identity` that call `util.unauthorized()` when they fail: the field resolves
  * to `null` with `errorType: "Unauthorized"`, exactly as a schema directive denial does
- * (aws-contracts.md §7.4). They read the identity AppSync verified (Cognito user pools, OIDC
+ * (AWS AppSync developer guide, `util.unauthorized()` in the APPSYNC_JS utility reference). They read the identity AppSync verified (Cognito user pools, OIDC
  * with a Cognito pool) or the `resolverContext` of the cognito-guard Lambda authorizer; they
  * verify no token themselves (the runtime cannot: no crypto, no network).
  *

@@ -3,7 +3,8 @@ import { fromResolverContext } from './resolver-context.js';
 
 /**
  * The identities the resolver guard trusts without re-verifying a token: AppSync verified
- * them already (aws-contracts.md §7.2).
+ * them already (`identity` in the AppSync resolver context reference,
+ * https://docs.aws.amazon.com/appsync/latest/devguide/resolver-context-reference-js.html).
  *
  * - `cognito`: `AMAZON_COGNITO_USER_POOLS` mode (`sub`, `issuer`, `username`, `claims`,
  *   `groups`, `sourceIp`, `defaultAuthStrategy`);
@@ -63,7 +64,7 @@ const REGION = '(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\\d';
  * where `<region>` is always the pool's primary Region. AppSync verified the token against the
  * pool (or OIDC issuer) the API is configured with, so any of these forms names that pool.
  * The same grammar, without regular expressions, is in `js/guard.js`; one table of identities
- * (test/identity-table.ts) holds both to it.
+ * (`packages/appsync/test/identity-table.ts`) holds both to it.
  */
 const COGNITO_ISSUER = new RegExp(
   `^https://(issuer-)?cognito-idp\\.(${REGION})\\.amazonaws\\.com/((${REGION})_[A-Za-z0-9]+)$`,
@@ -94,7 +95,11 @@ function claimType(detail: string): AuthError {
   return new AuthError('CLAIM_TYPE', { cause: detail });
 }
 
-/** Tells the identity modes apart (aws-contracts.md §7.2, "Detecting the mode at runtime"). */
+/**
+ * Tells the identity modes apart by the fields each one carries (AppSync resolver context
+ * reference, "Identity"): a `resolverContext` is Lambda mode; `issuer` and `claims` with any of
+ * `defaultAuthStrategy`, `groups`, `username` is Cognito user pools mode; otherwise OIDC.
+ */
 function modeOf(identity: Readonly<Record<string, unknown>>): IdentityMode | undefined {
   if (Object.hasOwn(identity, 'resolverContext')) return 'lambda';
   if (isRecord(own(identity, 'claims')) && typeof own(identity, 'issuer') === 'string') {
@@ -154,7 +159,7 @@ function fromClaims(
   if (username !== undefined && typeof username !== 'string') throw claimType('username');
 
   // `identity.groups` is null or absent for a user without groups, and absent in the AppSync
-  // simulator; `cognito:groups` is where it comes from (aws-contracts.md §7.2).
+  // simulator; `cognito:groups` is where it comes from (AppSync resolver context reference).
   const identityGroups = mode === 'cognito' ? stringList(own(identity, 'groups'), 'groups') : [];
   const claimGroups = stringList(own(claims, 'cognito:groups'), 'cognito:groups');
   const groups =
