@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cognitoClient, type Emulator, registerFlows, TIMEOUT_MS } from './emulator-flows.js';
 
 /**
- * End to end against Cognito emulators (reference: local-emulators.md §1 and §4.1).
+ * End to end against Cognito emulators: cognito-local (https://github.com/jagregory/cognito-local)
+ * and moto's server mode (https://docs.getmoto.org/en/latest/docs/server_mode.html).
  *
  * cognito-local 5.3.0 runs in-process in "realistic mode": a seeded `us-east-1_…` pool and
  * `TokenConfig.IssuerDomain` = the real Cognito domain, so its tokens carry the production
@@ -18,6 +19,9 @@ import { cognitoClient, type Emulator, registerFlows, TIMEOUT_MS } from './emula
  * It keeps its state under `$CWD/.cognito`, read and written relative to the working directory
  * on every call, so this file works from a fresh temporary directory (vitest runs it in its own
  * forked process, where `process.chdir` is allowed) and goes back in `afterAll`.
+ *
+ * cognito-local also runs in its default mode (issuer `http://127.0.0.1:<port>/<poolId>`, pool
+ * ids like `local_abc`), in a child process, trusted through the verifier's `emulator` option.
  *
  * moto_server (Python) runs the same flows when it is installed; when it is not, the moto
  * block is not registered at all and one line on stderr says so.
@@ -78,6 +82,77 @@ afterAll(async () => {
 
 describe('cognito-local (realistic mode)', () => {
   registerFlows('cognito-local', startCognitoLocal, 'KID_MISSING');
+});
+
+// ---- cognito-local, default mode -----------------------------------------------------------
+
+/**
+ * cognito-local as most users run it: no issuer configuration, so tokens name
+ * `http://<HOST>:<PORT>/<poolId>` and pools get ids like `local_1L7VL2ll`. Its issuer is read
+ * from HOST and PORT when the module loads, so it runs in a child process of its own (the
+ * realistic block above already loaded the module here) on a free loopback port; only
+ * `UserPoolDefaults` is configured, for plain usernames. The verifier trusts it through the
+ * `emulator` option.
+ */
+let defaultMode: { child: ChildProcess; dir: string } | undefined;
+
+async function startCognitoLocalDefault(): Promise<Emulator> {
+  const dir = mkdtempSync(join(tmpdir(), 'cognito-guard-e2e-default-'));
+  mkdirSync(join(dir, '.cognito'), { recursive: true });
+  writeFileSync(
+    join(dir, '.cognito', 'config.json'),
+    JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }),
+  );
+  const port = await freePort();
+  const start = createRequire(import.meta.url).resolve('cognito-local/lib/bin/start.js');
+  const child = spawn(process.execPath, [start], {
+    cwd: dir,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DEBUG: '' },
+    stdio: 'ignore',
+  });
+  defaultMode = { child, dir };
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    try {
+      const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch (err) {
+      if (Date.now() > deadline || child.exitCode !== null) throw err;
+    }
+    if (Date.now() > deadline) throw new Error('cognito-local (default mode) did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const client = cognitoClient(endpoint);
+  try {
+    const { UserPool } = await client.send(new CreateUserPoolCommand({ PoolName: 'e2e' }), {
+      abortSignal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const userPoolId = UserPool?.Id;
+    if (userPoolId === undefined) throw new Error('cognito-local: no pool id');
+    // The default mode's shapes: a `local_` pool id, and an issuer on the emulator's own host.
+    expect(userPoolId).toMatch(/^local_[0-9A-Za-z]+$/);
+    return { endpoint, userPoolId, emulatorIssuer: `${endpoint}/${userPoolId}` };
+  } finally {
+    client.destroy();
+  }
+}
+
+afterAll(async () => {
+  if (defaultMode === undefined) return;
+  const { child, dir } = defaultMode;
+  if (child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cognito-local (default mode, through the emulator option)', () => {
+  registerFlows('cognito-local default mode', startCognitoLocalDefault, 'KID_MISSING');
 });
 
 // ---- moto_server -------------------------------------------------------------------------

@@ -46,6 +46,11 @@ export interface Emulator {
   readonly endpoint: string;
   /** Returns the pool to run in (seeded, or created through the API). */
   readonly userPoolId: string;
+  /**
+   * The `iss` of the emulator's tokens when it is not Amazon Cognito's (cognito-local in its
+   * default mode): the verifier then trusts it through the `emulator` option.
+   */
+  readonly emulatorIssuer?: string | undefined;
 }
 
 export function cognitoClient(endpoint: string): CognitoIdentityProviderClient {
@@ -219,7 +224,9 @@ export function registerFlows(
     const common = {
       userPoolId: emulator.userPoolId,
       clientId,
-      jwksUri: jwksUri(),
+      ...(emulator.emulatorIssuer === undefined
+        ? { jwksUri: jwksUri() }
+        : { emulator: { issuer: emulator.emulatorIssuer, jwksUri: jwksUri() } }),
       jwks: { timeoutMs: TIMEOUT_MS },
     } as const;
     verifier = createVerifier({

@@ -3,7 +3,7 @@
  *
  * Checks on `ctx.identity` that call `util.unauthorized()` when they fail: the field resolves
  * to `null` with `errorType: "Unauthorized"`, exactly as a schema directive denial does
- * (aws-contracts.md §7.4). They read the identity AppSync verified (Cognito user pools, OIDC
+ * (AWS AppSync developer guide, `util.unauthorized()` in the APPSYNC_JS utility reference). They read the identity AppSync verified (Cognito user pools, OIDC
  * with a Cognito pool) or the `resolverContext` of the cognito-guard Lambda authorizer; they
  * verify no token themselves (the runtime cannot: no crypto, no network).
  *
@@ -54,13 +54,176 @@ function satisfies(held, rule) {
   return !noneOf.some((name) => held.includes(name));
 }
 
+// Character sets for the grammar checks below (the runtime has no regular expressions).
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
+const ALNUM = LOWER + LOWER.toUpperCase() + DIGITS;
+
+function own(record, key) {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** True when `text` is one or more characters, all from `set`. */
+function onlyOf(text, set) {
+  return text.length > 0 && text.split('').every((char) => set.includes(char));
+}
+
+/** A Region as AWS names them: `us-east-1`, `us-gov-west-1`, `eusc-de-east-1`. */
+function isRegion(text) {
+  const parts = text.split('-');
+  const start = parts[0] === 'eusc' ? 1 : 0;
+  const geo = parts[start];
+  if (geo === undefined || geo.length !== 2 || !onlyOf(geo, LOWER)) {
+    return false;
+  }
+  const name = parts[start + 1] === 'gov' && parts.length === start + 4 ? start + 2 : start + 1;
+  return (
+    parts.length === name + 2 &&
+    onlyOf(parts[name], LOWER) &&
+    parts[name + 1].length === 1 &&
+    onlyOf(parts[name + 1], DIGITS)
+  );
+}
+
+/** The primary Region of a pool id `<region>_<id>`, or `null`. */
+function regionOfPool(poolId) {
+  if (typeof poolId !== 'string') {
+    return null;
+  }
+  const cut = poolId.indexOf('_');
+  if (cut < 0) {
+    return null;
+  }
+  const region = poolId.slice(0, cut);
+  return isRegion(region) && onlyOf(poolId.slice(cut + 1), ALNUM) ? region : null;
+}
+
+/**
+ * The pool a Cognito issuer names, or `null`: `https://cognito-idp.<region>.amazonaws.com/<pool>`
+ * (the pool's Region, or a replica's on the original issuer type) or
+ * `https://issuer-cognito-idp.<primary region>.amazonaws.com/<pool>` (the updated issuer type,
+ * Amazon Cognito API reference, `IssuerConfigurationType`). The same grammar as
+ * `authFromIdentity` of the Lambda guard.
+ */
+function poolOfIssuer(issuer) {
+  const updated = issuer.startsWith('https://issuer-cognito-idp.');
+  const prefix = updated ? 'https://issuer-cognito-idp.' : 'https://cognito-idp.';
+  if (!issuer.startsWith(prefix)) {
+    return null;
+  }
+  const rest = issuer.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  const host = slash < 0 ? '' : rest.slice(0, slash);
+  const suffix = '.amazonaws.com';
+  if (!host.endsWith(suffix)) {
+    return null;
+  }
+  const region = host.slice(0, host.length - suffix.length);
+  const poolId = rest.slice(slash + 1);
+  const primary = regionOfPool(poolId);
+  if (!isRegion(region) || primary === null || (updated && region !== primary)) {
+    return null;
+  }
+  return poolId;
+}
+
+/** An own list of strings, `[]` for null or absent, `null` for anything else. */
+function stringList(value) {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
+}
+
+/** Lambda mode: the `resolverContext` the cognito-guard authorizer built, or `null`. */
+function fromResolverContext(context) {
+  if (!isObject(context)) {
+    return null;
+  }
+  const keys = ['sub', 'tokenUse', 'clientId', 'userPoolId', 'expiresAt', 'isMachine'];
+  const lists = ['groups', 'scopes'];
+  if (!keys.concat(lists).every((key) => typeof own(context, key) === 'string')) {
+    return null;
+  }
+  const username = own(context, 'username');
+  const expiresAt = context.expiresAt;
+  if (
+    context.sub === '' ||
+    context.clientId === '' ||
+    (context.tokenUse !== 'access' && context.tokenUse !== 'id') ||
+    regionOfPool(context.userPoolId) === null ||
+    expiresAt.length > 15 ||
+    !onlyOf(expiresAt, DIGITS) ||
+    (context.isMachine !== 'true' && context.isMachine !== 'false') ||
+    (username !== undefined && typeof username !== 'string')
+  ) {
+    return null;
+  }
+  return {
+    mode: 'lambda',
+    sub: context.sub,
+    username: username === undefined ? null : username,
+    groups: words(context.groups),
+    scopes: words(context.scopes),
+    claims: context,
+  };
+}
+
+/** Cognito and OIDC modes: the token AppSync verified, from a Cognito pool only, or `null`. */
+function fromClaims(identity, mode) {
+  const claims = identity.claims;
+  const issuer = identity.issuer;
+  const iss = own(claims, 'iss');
+  if ((iss !== undefined && iss !== issuer) || poolOfIssuer(issuer) === null) {
+    return null;
+  }
+  const sub = own(claims, 'sub');
+  const identitySub = own(identity, 'sub');
+  const tokenUse = own(claims, 'token_use');
+  if (typeof sub !== 'string' || sub === '' || (identitySub !== undefined && identitySub !== sub)) {
+    return null;
+  }
+  if (tokenUse !== 'access' && tokenUse !== 'id') {
+    return null;
+  }
+  const clientId = own(claims, tokenUse === 'access' ? 'client_id' : 'aud');
+  const exp = own(claims, 'exp');
+  const scope = own(claims, 'scope');
+  if (typeof clientId !== 'string' || clientId === '' || !Number.isFinite(exp)) {
+    return null;
+  }
+  if (scope !== undefined && typeof scope !== 'string') {
+    return null;
+  }
+  const claimUsername = own(claims, tokenUse === 'access' ? 'username' : 'cognito:username');
+  const username = claimUsername ?? (mode === 'cognito' ? own(identity, 'username') : undefined);
+  if (username !== undefined && typeof username !== 'string') {
+    return null;
+  }
+  const listed = mode === 'cognito' ? stringList(own(identity, 'groups')) : [];
+  const fromClaim = stringList(own(claims, 'cognito:groups'));
+  if (listed === null || fromClaim === null) {
+    return null;
+  }
+  return {
+    mode,
+    sub,
+    username: username === undefined ? null : username,
+    groups: listed.length > 0 ? listed : fromClaim,
+    scopes: words(scope),
+    claims,
+  };
+}
+
 /**
  * The caller as cognito-guard sees it, or `null` when `ctx.identity` holds no Cognito user
- * (API key, IAM, a Lambda authorizer other than cognito-guard's).
+ * (API key, IAM, an OIDC provider other than a Cognito pool, a Lambda authorizer other than
+ * cognito-guard's) or a malformed one. It accepts exactly the identities `authFromIdentity`
+ * of the Lambda resolver guard accepts, and reads the same fields from them.
  *
  * - Cognito mode: `groups` is `identity.groups`, or `claims['cognito:groups']` when that is
- *   null or absent (it is for users without groups, and in the Amplify simulator).
- * - OIDC mode: `claims['cognito:groups']`.
+ *   null, absent or empty (it is for users without groups, and in the Amplify simulator).
+ * - OIDC mode: only a Cognito pool as the provider (any issuer form); `claims['cognito:groups']`.
  * - Lambda mode: the `resolverContext` of the cognito-guard authorizer, whose `groups` and
  *   `scopes` are space-separated strings; `claims` is the `resolverContext` itself (strings).
  *
@@ -74,43 +237,16 @@ export function cognitoIdentity(ctx) {
     return null;
   }
   if (Object.hasOwn(identity, 'resolverContext')) {
-    const context = identity.resolverContext;
-    if (!isObject(context) || typeof context.sub !== 'string' || context.sub === '') {
-      return null;
-    }
-    if (context.tokenUse !== 'access' && context.tokenUse !== 'id') {
-      return null;
-    }
-    return {
-      mode: 'lambda',
-      sub: context.sub,
-      username: typeof context.username === 'string' ? context.username : null,
-      groups: words(context.groups),
-      scopes: words(context.scopes),
-      claims: context,
-    };
+    return fromResolverContext(identity.resolverContext);
   }
-  const claims = identity.claims;
-  if (!isObject(claims) || typeof identity.issuer !== 'string') {
-    return null;
-  }
-  if (typeof claims.sub !== 'string' || claims.sub === '') {
+  if (!isObject(own(identity, 'claims')) || typeof own(identity, 'issuer') !== 'string') {
     return null;
   }
   const cognito =
     Object.hasOwn(identity, 'defaultAuthStrategy') ||
     Object.hasOwn(identity, 'groups') ||
     Object.hasOwn(identity, 'username');
-  const listed = cognito ? names(identity.groups) : [];
-  const username = claims.username ?? claims['cognito:username'] ?? identity.username;
-  return {
-    mode: cognito ? 'cognito' : 'oidc',
-    sub: claims.sub,
-    username: typeof username === 'string' ? username : null,
-    groups: listed.length > 0 ? listed : names(claims['cognito:groups']),
-    scopes: words(claims.scope),
-    claims,
-  };
+  return fromClaims(identity, cognito ? 'cognito' : 'oidc');
 }
 
 /**

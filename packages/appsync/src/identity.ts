@@ -3,7 +3,8 @@ import { fromResolverContext } from './resolver-context.js';
 
 /**
  * The identities the resolver guard trusts without re-verifying a token: AppSync verified
- * them already (aws-contracts.md §7.2).
+ * them already (`identity` in the AppSync resolver context reference,
+ * https://docs.aws.amazon.com/appsync/latest/devguide/resolver-context-reference-js.html).
  *
  * - `cognito`: `AMAZON_COGNITO_USER_POOLS` mode (`sub`, `issuer`, `username`, `claims`,
  *   `groups`, `sourceIp`, `defaultAuthStrategy`);
@@ -51,9 +52,35 @@ export interface IdentityOptions {
   readonly userPoolId?: string | readonly string[] | undefined;
 }
 
-/** The one issuer form Cognito uses (R23); the region must be the pool id's own. */
-const COGNITO_ISSUER =
-  /^https:\/\/cognito-idp\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com\/(\1_[A-Za-z0-9]+)$/;
+// A Region as AWS names them (us-east-1, us-gov-west-1, eusc-de-east-1), and a pool id
+// `<primary Region>_<id>`.
+const REGION = '(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\\d';
+/**
+ * The issuer forms of a Cognito user pool (Amazon Cognito API reference,
+ * `IssuerConfigurationType`): the original `https://cognito-idp.<region>.amazonaws.com/<poolId>`,
+ * where `<region>` is the pool's own Region or, for a pool replicated to other Regions on the
+ * original issuer type, the Region of the replica that issued the token (awslabs/aws-jwt-verify
+ * issue #282); and the updated `https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>`,
+ * where `<region>` is always the pool's primary Region. AppSync verified the token against the
+ * pool (or OIDC issuer) the API is configured with, so any of these forms names that pool.
+ * The same grammar, without regular expressions, is in `js/guard.js`; one table of identities
+ * (`packages/appsync/test/identity-table.ts`) holds both to it.
+ */
+const COGNITO_ISSUER = new RegExp(
+  `^https://(issuer-)?cognito-idp\\.(${REGION})\\.amazonaws\\.com/((${REGION})_[A-Za-z0-9]+)$`,
+);
+
+/** The pool a Cognito issuer names, or `undefined` when it is not a Cognito pool's issuer. */
+export function poolOfIssuer(issuer: unknown): string | undefined {
+  if (typeof issuer !== 'string') return undefined;
+  const match = COGNITO_ISSUER.exec(issuer);
+  if (match === null) return undefined;
+  const [, updated, region, userPoolId, primary] = match;
+  // The updated form never names a replica's Region.
+  if (updated !== undefined && region !== primary) return undefined;
+  return userPoolId;
+}
+
 const ALL_MODES: readonly IdentityMode[] = ['cognito', 'oidc', 'lambda'];
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -68,7 +95,11 @@ function claimType(detail: string): AuthError {
   return new AuthError('CLAIM_TYPE', { cause: detail });
 }
 
-/** Tells the identity modes apart (aws-contracts.md §7.2, "Detecting the mode at runtime"). */
+/**
+ * Tells the identity modes apart by the fields each one carries (AppSync resolver context
+ * reference, "Identity"): a `resolverContext` is Lambda mode; `issuer` and `claims` with any of
+ * `defaultAuthStrategy`, `groups`, `username` is Cognito user pools mode; otherwise OIDC.
+ */
 function modeOf(identity: Readonly<Record<string, unknown>>): IdentityMode | undefined {
   if (Object.hasOwn(identity, 'resolverContext')) return 'lambda';
   if (isRecord(own(identity, 'claims')) && typeof own(identity, 'issuer') === 'string') {
@@ -106,8 +137,8 @@ function fromClaims(
   const issuer = own(identity, 'issuer');
   const iss = own(claims, 'iss');
   if (iss !== undefined && iss !== issuer) throw new AuthError('ISSUER');
-  const pool = typeof issuer === 'string' ? COGNITO_ISSUER.exec(issuer) : null;
-  if (pool === null) throw new AuthError('ISSUER');
+  const userPoolId = poolOfIssuer(issuer);
+  if (userPoolId === undefined) throw new AuthError('ISSUER');
 
   const sub = own(claims, 'sub');
   if (typeof sub !== 'string' || sub.length === 0) throw claimType('sub');
@@ -128,7 +159,7 @@ function fromClaims(
   if (username !== undefined && typeof username !== 'string') throw claimType('username');
 
   // `identity.groups` is null or absent for a user without groups, and absent in the AppSync
-  // simulator; `cognito:groups` is where it comes from (aws-contracts.md §7.2).
+  // simulator; `cognito:groups` is where it comes from (AppSync resolver context reference).
   const identityGroups = mode === 'cognito' ? stringList(own(identity, 'groups'), 'groups') : [];
   const claimGroups = stringList(own(claims, 'cognito:groups'), 'cognito:groups');
   const groups =
@@ -140,7 +171,7 @@ function fromClaims(
   return Object.freeze({
     claims: frozenClaims,
     tokenUse,
-    userPoolId: pool[2]!,
+    userPoolId,
     clientId,
     sub,
     username: username as string | undefined,

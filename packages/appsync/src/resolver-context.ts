@@ -99,7 +99,9 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
   });
 }
 
-const USER_POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
+// `<region>_<id>`, Regions as AWS names them (us-east-1, us-gov-west-1, eusc-de-east-1): the
+// same grammar as the core's pool ids and `js/guard.js`.
+const USER_POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[A-Za-z0-9]+$/;
 
 function split(value: string): string[] {
   return value.split(' ').filter((item) => item.length > 0);

@@ -158,7 +158,12 @@ describe('APPSYNC_JS guard: checks that call util.unauthorized()', () => {
   });
 
   it('requireScopes reads the access token scope, or the Lambda resolverContext', async () => {
-    const access = cognitoCtx(null, { token_use: 'access', scope: 'posts/read posts/write' });
+    // An access token names its client in client_id (the sample is an ID token, with aud).
+    const access = cognitoCtx(null, {
+      token_use: 'access',
+      client_id: '7471s60os7h0uu77i1tk27sp9n',
+      scope: 'posts/read posts/write',
+    });
     expect(outcome(() => requireScopes(access, ['posts/read', 'posts/write']))).toBe('allowed');
     expect(outcome(() => requireScopes(access, 'posts/admin'))).toBe('unauthorized');
     const lambda = await lambdaCtx(issuer.mintAccessToken({ scopes: ['posts/read'] }));

@@ -31,6 +31,8 @@ export {
   tokenFromRaw,
   verifierFromHttpOptions,
 } from './http-adapter.js';
+export type { EmulatorOptions, IssuerForm, IssuerKind, TrustedIssuer } from './issuer.js';
+export { cognitoIssuer } from './issuer.js';
 export type { JwksCache, JwksCacheOptions, JwksEvent } from './jwks-cache.js';
 export { createJwksCache } from './jwks-cache.js';
 export type {

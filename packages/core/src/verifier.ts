@@ -1,4 +1,4 @@
-import { CognitoJwtVerifier, validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import {
   CognitoJwtInvalidClientIdError,
   CognitoJwtInvalidTokenUseError,
@@ -17,7 +17,12 @@ import { decodeCompactJws, type JwsLimits } from './compact-jws.js';
 import { AuthError, type ErrorCode, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
 import {
-  assertJwksUri,
+  type EmulatorOptions,
+  type IssuerForm,
+  resolveIssuers,
+  type TrustedIssuer,
+} from './issuer.js';
+import {
   createJwksCache,
   isJwksCache,
   type JwksCache,
@@ -36,8 +41,29 @@ export interface UserPoolConfig<T extends TokenUse | null = TokenUse | null> {
   readonly clientId: string | readonly string[] | null;
   /** `'access'`, `'id'`, or `null` to accept either. Required, so it is never forgotten. */
   readonly tokenUse: T;
-  /** Where to fetch this pool's keys instead of Cognito (tests, local emulators). */
-  readonly jwksUri?: string | undefined;
+  /**
+   * Which issuer forms of this pool are trusted: `'original'`
+   * (`https://cognito-idp.<region>.amazonaws.com/<poolId>`), `'updated'`
+   * (`https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>`) or `'either'`. Default
+   * `'either'`, so a pool whose issuer type is switched in Cognito keeps working; `'original'`
+   * when `jwksUri` is a string.
+   */
+  readonly issuer?: IssuerForm | undefined;
+  /**
+   * Regions this pool is replicated to (multi-Region replication) while on the original issuer
+   * type: tokens from those replicas name `https://cognito-idp.<replicaRegion>.amazonaws.com/<poolId>`.
+   */
+  readonly replicaRegions?: readonly string[] | undefined;
+  /**
+   * Where to fetch keys instead of Cognito (tests, mirrors): a URL for the one issuer form
+   * trusted, or a function giving each trusted issuer its own URL.
+   */
+  readonly jwksUri?: string | ((issuer: string) => string) | undefined;
+  /**
+   * A local emulator (cognito-local, LocalStack) instead of Amazon Cognito: its issuer must be
+   * on a loopback host or one listed in `allowedHosts`. Reported through `onEvent` at creation.
+   */
+  readonly emulator?: EmulatorOptions | undefined;
 }
 
 /** What the verifier reports through `onEvent`. Never the token. */
@@ -51,6 +77,13 @@ export type VerifierEvent =
     }
   | { readonly type: 'rejected'; readonly code: ErrorCode; readonly userPoolId: string | undefined }
   | { readonly type: 'cache-hit'; readonly userPoolId: string }
+  | {
+      /** A warning, at creation: this pool trusts a local emulator, not Amazon Cognito. */
+      readonly type: 'emulator-issuer';
+      readonly userPoolId: string;
+      readonly issuer: string;
+      readonly jwksUri: string;
+    }
   | JwksEvent;
 
 /** Options every verifier takes, whether for one pool or several. */
@@ -114,8 +147,12 @@ export interface AuthResult<
 /** A configured pool, as the verifier resolved it. */
 export interface ResolvedUserPool {
   readonly userPoolId: string;
+  /** The pool's main issuer: the first of `issuers`. */
   readonly issuer: string;
+  /** The JWKS URI of `issuer`. */
   readonly jwksUri: string;
+  /** Every issuer the pool trusts, each with the one JWKS URI its tokens are verified with. */
+  readonly issuers: readonly TrustedIssuer[];
 }
 
 /** Verifies Cognito tokens for the pools it was created for. */
@@ -125,7 +162,11 @@ export interface Verifier<T extends TokenUse | null = TokenUse | null> {
    * Never rejects with anything else.
    */
   verify(token: string): Promise<AuthResult<ClaimsFor<T>>>;
-  /** Fetches every pool's JWKS now (warm-up); rejects with the first JWKS error. */
+  /**
+   * Fetches the JWKS of every issuer the configuration says is in use now (warm-up); rejects
+   * with the first JWKS error. With `issuer: 'either'` that is the original form: the updated
+   * form is fetched when a token first names it.
+   */
   hydrate(): Promise<void>;
   /** The pools this verifier trusts. */
   readonly userPools: readonly ResolvedUserPool[];
@@ -146,6 +187,12 @@ interface Verified {
 interface Pool extends ResolvedUserPool {
   readonly clientId: string | string[] | null;
   readonly tokenUse: TokenUse | null;
+}
+
+/** What an exact `iss` leads to: the pool, and the one JWKS its keys may come from. */
+interface IssuerEntry {
+  readonly pool: Pool;
+  readonly jwksUri: string;
 }
 
 function configError(message: string): TypeError {
@@ -171,14 +218,8 @@ function resolvePool(config: UserPoolConfig, index: number | undefined): Pool {
   if (typeof config !== 'object' || config === null) {
     throw configError(`a user pool must be an object${where}`);
   }
-  let issuer: string;
-  try {
-    if (typeof config.userPoolId !== 'string') throw new TypeError('not a string');
-    // aws-jwt-verify knows the pool id grammar (regions, partitions) and the issuer it implies.
-    issuer = CognitoJwtVerifier.parseUserPoolId(config.userPoolId).issuer;
-  } catch {
-    throw configError(`userPoolId must look like "us-east-1_Example"${where}`);
-  }
+  // Every issuer this pool trusts, each bound to its own JWKS URI (R23, R18).
+  const issuers = resolveIssuers(config, where);
   if (config.tokenUse !== 'access' && config.tokenUse !== 'id' && config.tokenUse !== null) {
     throw configError(`tokenUse must be "access", "id" or null (either)${where}`);
   }
@@ -192,13 +233,11 @@ function resolvePool(config: UserPoolConfig, index: number | undefined): Pool {
   if (!validIds) {
     throw configError(`clientId must be a client id, a non-empty list of them, or null${where}`);
   }
-  const jwksUri = config.jwksUri ?? `${issuer}/.well-known/jwks.json`;
-  assertJwksUri(jwksUri);
   return {
     userPoolId: config.userPoolId,
-    // R23: the one issuer form we accept (the regional one), compared exactly.
-    issuer,
-    jwksUri,
+    issuer: issuers[0]!.issuer,
+    jwksUri: issuers[0]!.jwksUri,
+    issuers: Object.freeze(issuers.map((i) => Object.freeze(i))),
     clientId: ids === null || typeof ids === 'string' ? ids : [...ids],
     tokenUse: config.tokenUse,
   };
@@ -327,12 +366,31 @@ export function createVerifier<T extends TokenUse | null>(
   const tokenCache: TokenCache<Verified> | undefined =
     options.cache === false ? undefined : createTokenCache<Verified>(options.cache ?? {}, clock);
 
-  const byIssuer = new Map<string, Pool>();
+  // Exact `iss` -> pool and JWKS URI: the only way from a token to a key (R23, R18).
+  const byIssuer = new Map<string, IssuerEntry>();
+  const poolIds = new Set<string>();
   for (const pool of pools) {
-    if (byIssuer.has(pool.issuer)) {
+    if (poolIds.has(pool.userPoolId)) {
+      // Also an emulator pool next to a real one with the same id: one id, one trust decision.
       throw configError(`user pool ${pool.userPoolId} is configured twice`);
     }
-    byIssuer.set(pool.issuer, pool);
+    poolIds.add(pool.userPoolId);
+    for (const { issuer, jwksUri } of pool.issuers) {
+      if (byIssuer.has(issuer)) throw configError(`issuer ${issuer} is configured twice`);
+      byIssuer.set(issuer, { pool, jwksUri });
+    }
+  }
+  for (const pool of pools) {
+    for (const trusted of pool.issuers) {
+      if (trusted.kind === 'emulator') {
+        emit({
+          type: 'emulator-issuer',
+          userPoolId: pool.userPoolId,
+          issuer: trusted.issuer,
+          jwksUri: trusted.jwksUri,
+        });
+      }
+    }
   }
 
   async function checkRevoked(result: AuthResult): Promise<void> {
@@ -359,18 +417,20 @@ export function createVerifier<T extends TokenUse | null>(
       kid = checkHeader(header);
     });
     checkClaimTypes(payload);
-    const pool = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
-    if (pool === undefined) throw new AuthError('ISSUER');
+    const entry = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
+    if (entry === undefined) throw new AuthError('ISSUER');
+    // The key comes from the JWKS of the issuer the token names, never from another form's.
+    const { pool, jwksUri } = entry;
     const finish = (key: AdmittedKey): Verified => {
       if (!verifyRs256(signingInput, signature, key)) throw new AuthError('SIGNATURE_INVALID');
       checkCognitoClaims(payload, pool);
       checkTimes(payload, clock() / 1000, timeRules);
       const claims = deepFreeze(payload) as unknown as AccessTokenClaims | IdTokenClaims;
-      return { result: toResult(claims, pool.userPoolId), jwksUri: pool.jwksUri, kid, key };
+      return { result: toResult(claims, pool.userPoolId), jwksUri, kid, key };
     };
     // The common case stays synchronous: no promise per verification when the key is held.
-    const held = jwksCache.peekKey(pool.jwksUri, kid);
-    return held !== undefined ? finish(held) : jwksCache.getKey(pool.jwksUri, kid).then(finish);
+    const held = jwksCache.peekKey(jwksUri, kid);
+    return held !== undefined ? finish(held) : jwksCache.getKey(jwksUri, kid).then(finish);
   }
 
   /**
@@ -454,7 +514,12 @@ export function createVerifier<T extends TokenUse | null>(
 
   const userPools = Object.freeze(
     pools.map((p) =>
-      Object.freeze({ userPoolId: p.userPoolId, issuer: p.issuer, jwksUri: p.jwksUri }),
+      Object.freeze({
+        userPoolId: p.userPoolId,
+        issuer: p.issuer,
+        jwksUri: p.jwksUri,
+        issuers: p.issuers,
+      }),
     ),
   );
 
@@ -475,7 +540,11 @@ export function createVerifier<T extends TokenUse | null>(
       }
     },
     async hydrate() {
-      const uris = [...new Set(userPools.map((p) => p.jwksUri))];
+      // Only what the configuration says is in use: an unused form may answer 403 (a pool on
+      // the original issuer type has no updated-form JWKS; awslabs/aws-jwt-verify issue #279).
+      const uris = [
+        ...new Set(pools.flatMap((p) => p.issuers.filter((i) => i.warm).map((i) => i.jwksUri))),
+      ];
       await Promise.all(uris.map((uri) => jwksCache.refresh(uri)));
     },
   };

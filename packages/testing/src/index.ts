@@ -7,5 +7,6 @@ export type {
   AccessTokenOptions,
   ClientCredentialsOptions,
   IdTokenOptions,
+  IssuerFormOption,
   TokenOptions,
 } from './tokens.js';

@@ -11,6 +11,7 @@ import type {
   ClaimContext,
   ClientCredentialsOptions,
   IdTokenOptions,
+  IssuerFormOption,
 } from './tokens.js';
 import { accessTokenClaims, clientCredentialsClaims, idTokenClaims } from './tokens.js';
 
@@ -31,6 +32,12 @@ export interface TestIssuerOptions {
   clock?: (() => number) | undefined;
   /** RSA key size; default 2048. Smaller sizes build weak keys for negative tests. */
   modulusLength?: number | undefined;
+  /**
+   * The issuer form of `issuer` and of every token by default: `'original'` (default),
+   * `'updated'` (`issuer-cognito-idp`), or `{ replicaRegion }`, as a pool on that issuer type
+   * would sign them. Each token can still ask for another form with its `issuerForm` option.
+   */
+  issuerForm?: IssuerFormOption | undefined;
 }
 
 /**
@@ -64,10 +71,28 @@ export interface TestIssuer {
   /** The region part of the user pool id, e.g. `us-east-1`. */
   readonly region: string;
   readonly clientId: string;
-  /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`, the `iss` of every token. */
+  /**
+   * The `iss` of tokens by default: `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`,
+   * or the form chosen with the `issuerForm` option.
+   */
   readonly issuer: string;
   /** `http(s)://127.0.0.1:<port>/<userPoolId>/.well-known/jwks.json` */
   readonly jwksUri: string;
+  /**
+   * The `iss` of one issuer form of this pool.
+   *
+   * @example
+   * issuer.issuerFor('updated'); // 'https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1'
+   */
+  issuerFor(form: IssuerFormOption): string;
+  /**
+   * The local JWKS URI standing in for one issuer of this pool: each issuer form gets a URI of
+   * its own (`…/<issuer host>/<userPoolId>/.well-known/jwks.json`), all serving this issuer's
+   * keys. Pass it as the verifier's `jwksUri` to trust several forms, as in production:
+   * `createVerifier({ ..., issuer: 'either', replicaRegions: ['us-west-2'], jwksUri: issuer.jwksUriFor })`.
+   * Throws a `TypeError` for an issuer that is not one of this pool's.
+   */
+  readonly jwksUriFor: (issuer: string) => string;
   /** PEM of the throwaway CA that signed the server's certificate; undefined over HTTP. */
   readonly ca: string | undefined;
   /** The kid that signs tokens by default. */
@@ -106,6 +131,11 @@ const DEFAULT_MODULUS_LENGTH = 2048;
 
 // `<region>_<id>`, e.g. us-east-1_AbC123 or us-gov-west-1_AbC123: the shape Cognito assigns.
 const USER_POOL_ID = /^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$/;
+// A Region: us-east-1, us-gov-west-1, eusc-de-east-1.
+const REGION = /^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d$/;
+// `/<issuer host>/<poolId>/.well-known/jwks.json`, the host in either Cognito issuer form.
+const FORM_PATH =
+  /^\/(?:issuer-)?cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([^/]+)\/\.well-known\/jwks\.json$/;
 // The ClientId constraint of the Cognito API reference: [\w+]+, 1 to 128 characters.
 const CLIENT_ID = /^[\w+]{1,128}$/;
 // OpenSSL will not generate RSA keys below 512 bits; above 8192 a test would wait seconds.
@@ -134,7 +164,22 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   validateOptions(userPoolId, clientId, clock, modulusLength);
 
   const region = userPoolId.slice(0, userPoolId.indexOf('_'));
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const issuerFor = (form: IssuerFormOption): string => {
+    if (form === 'original') return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+    // The updated issuer always names the pool's primary Region, whichever Region issued the
+    // token (IssuerConfigurationType, Amazon Cognito API reference).
+    if (form === 'updated') {
+      return `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+    }
+    if (typeof form === 'object' && form !== null && typeof form.replicaRegion === 'string') {
+      if (!REGION.test(form.replicaRegion)) {
+        throw new TypeError('replicaRegion must look like "us-west-2"');
+      }
+      return `https://cognito-idp.${form.replicaRegion}.amazonaws.com/${userPoolId}`;
+    }
+    throw new TypeError('issuerForm must be "original", "updated" or { replicaRegion }');
+  };
+  const issuer = issuerFor(options.issuerForm ?? 'original');
 
   // Every key ever generated, so removed and rotated-out keys can still sign.
   const keys = new Map<string, SigningKey>();
@@ -156,20 +201,39 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   });
 
   const certificates = options.https === true ? await createTestCertificates() : undefined;
+  // `/<issuer host>/<userPoolId>/.well-known/jwks.json` for every AWS form of this pool.
+  const formPath = (path: string): boolean => {
+    const match = FORM_PATH.exec(path);
+    return match !== null && match[2] === userPoolId && REGION.test(match[1]!);
+  };
   const server: JwksServer = await startJwksServer({
     path: `/${userPoolId}/.well-known/jwks.json`,
+    alsoServes: formPath,
     tls: certificates,
     body: () => override ?? JSON.stringify(jwks()),
     misbehaviour: () => misbehaviour,
   });
   const scheme = certificates ? 'https' : 'http';
-  const jwksUri = `${scheme}://127.0.0.1:${server.port}/${userPoolId}/.well-known/jwks.json`;
+  const base = `${scheme}://127.0.0.1:${server.port}`;
+  const jwksUri = `${base}/${userPoolId}/.well-known/jwks.json`;
+  const jwksUriFor = (iss: string): string => {
+    const prefix = 'https://';
+    const path =
+      typeof iss === 'string' && iss.startsWith(prefix)
+        ? `/${iss.slice(prefix.length)}/.well-known/jwks.json`
+        : '';
+    if (!formPath(path)) {
+      throw new TypeError('jwksUriFor: not an issuer of this test pool');
+    }
+    return `${base}${path}`;
+  };
 
   const subs = new Map<string, string>();
   const context: ClaimContext = {
     issuer,
     clientId,
     now: () => Math.floor(clock() / 1000),
+    issuerFor,
     subFor: (username) => {
       let sub = subs.get(username);
       if (sub === undefined) {
@@ -202,6 +266,8 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     clientId,
     issuer,
     jwksUri,
+    issuerFor,
+    jwksUriFor,
     ca: certificates?.ca,
     get currentKid() {
       return current.kid;

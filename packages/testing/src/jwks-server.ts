@@ -42,8 +42,10 @@ export type Misbehaviour =
  *   body: () => '{"keys":[]}', misbehaviour: () => null };
  */
 export interface JwksServerOptions {
-  /** The only path answered; anything else is a 404, as on Cognito. */
+  /** The path answered; anything else is a 404, as on Cognito. */
   readonly path: string;
+  /** Further paths answered with the same key set (one per issuer form). */
+  readonly alsoServes?: ((path: string) => boolean) | undefined;
   /** Serve HTTPS with this leaf certificate and key; plain HTTP when undefined. */
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
   /** The JSON text of the key set to serve. */
@@ -88,7 +90,8 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
   const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     // Exact match on the path without the query, like a static route; no normalisation.
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'GET' || path !== options.path) {
+    const served = path === options.path || (path !== undefined && options.alsoServes?.(path));
+    if (req.method !== 'GET' || !served) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
       return;

@@ -3,6 +3,17 @@ import type { MemberOverrides } from './members.js';
 import { applyOverrides } from './members.js';
 
 /**
+ * Which issuer a minted token names: the pool's original form
+ * (`https://cognito-idp.<region>.amazonaws.com/<poolId>`), its updated form
+ * (`https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>`), or the original form from a
+ * replica Region (`https://cognito-idp.<replicaRegion>.amazonaws.com/<poolId>`).
+ *
+ * @example
+ * const form: IssuerFormOption = { replicaRegion: 'us-west-2' };
+ */
+export type IssuerFormOption = 'original' | 'updated' | { readonly replicaRegion: string };
+
+/**
  * Options every minted token accepts.
  *
  * @example
@@ -21,6 +32,8 @@ export interface TokenOptions {
   header?: MemberOverrides | undefined;
   /** Sign with this key (one the issuer generated, even if rotated out or removed). */
   kid?: string | undefined;
+  /** The issuer form `iss` names; default the issuer's own (`TestIssuer.issuer`). */
+  issuerForm?: IssuerFormOption | undefined;
 }
 
 /**
@@ -84,6 +97,16 @@ export interface ClaimContext {
   readonly now: () => number;
   /** The stable `sub` of a username. */
   readonly subFor: (username: string) => string;
+  /** The `iss` of a form; without it, tokens asking for a form are refused. */
+  readonly issuerFor?: ((form: IssuerFormOption) => string) | undefined;
+}
+
+function issuerOf(context: ClaimContext, options: TokenOptions): string {
+  if (options.issuerForm === undefined) return context.issuer;
+  if (context.issuerFor === undefined) {
+    throw new TypeError('issuerForm needs a claim context with issuerFor');
+  }
+  return context.issuerFor(options.issuerForm);
 }
 
 const DEFAULT_USERNAME = 'test-user';
@@ -114,7 +137,7 @@ export function accessTokenClaims(
     {
       sub: options.sub ?? context.subFor(username),
       ...groupsClaim(options.groups),
-      iss: context.issuer,
+      iss: issuerOf(context, options),
       version: 2,
       client_id: options.clientId ?? context.clientId,
       origin_jti: randomUUID(),
@@ -147,7 +170,7 @@ export function idTokenClaims(
     sub: options.sub ?? context.subFor(username),
     ...groupsClaim(options.groups),
     email_verified: true,
-    iss: context.issuer,
+    iss: issuerOf(context, options),
     'cognito:username': username,
     origin_jti: randomUUID(),
     aud: options.clientId ?? context.clientId,
@@ -181,7 +204,7 @@ export function clientCredentialsClaims(
       token_use: 'access',
       scope: (options.scopes ?? DEFAULT_CLIENT_SCOPES).join(' '),
       auth_time: times.auth_time,
-      iss: context.issuer,
+      iss: issuerOf(context, options),
       exp: times.exp,
       iat: times.iat,
       version: 2,
