@@ -34,11 +34,12 @@ export type {
 } from './jwks-fetch.js';
 export { createDefaultFetcher } from './jwks-fetch.js';
 export type { AdmittedKey } from './key-policy.js';
-export type { MembershipRule, Policy } from './policy.js';
+export type { MembershipRule, NotAMiddleware, Policy } from './policy.js';
 export {
   allOf,
   anyOf,
   checkPolicy,
+  isCorePolicy,
   requireClaims,
   requireClient,
   requireGroups,
