@@ -1,9 +1,11 @@
 import {
   AuthError,
+  checkOptionKeys,
   checkPolicy,
   type ErrorCode,
   extractBearerToken,
   isAuthError,
+  optionKeys,
   type Policy,
   type TokenUse,
   toVerifier,
@@ -69,6 +71,15 @@ export interface ResolverGuardOptions<D extends DenyMode = 'throw'> {
   /** Called for every refusal; exceptions it throws are ignored. */
   readonly onDenied?: ((denial: ResolverDenial) => void) | undefined;
 }
+
+/** The keys of {@link ResolverGuardOptions}: anything else is refused. */
+const GUARD_KEYS = optionKeys<ResolverGuardOptions<DenyMode>>({
+  verifier: true,
+  deny: true,
+  modes: true,
+  userPoolId: true,
+  onDenied: true,
+});
 
 /**
  * The application's resolver, called only for allowed events, with the verified identity.
@@ -166,6 +177,7 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: withAuth options must be an object');
   }
+  checkOptionKeys(options, GUARD_KEYS, 'withAuth');
   const deny: DenyMode = options.deny ?? 'throw';
   if (deny !== 'throw' && deny !== 'envelope') {
     throw new TypeError('cognito-guard: deny must be "throw" or "envelope"');

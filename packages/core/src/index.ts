@@ -20,6 +20,7 @@ export type {
 export {
   bearerSourceFromRaw,
   checkHttpAdapterOptions,
+  HTTP_ADAPTER_KEYS,
   toHttpError,
   tokenFromRaw,
   verifierFromHttpOptions,
@@ -34,6 +35,8 @@ export type {
 } from './jwks-fetch.js';
 export { createDefaultFetcher } from './jwks-fetch.js';
 export type { AdmittedKey } from './key-policy.js';
+export type { MisplacedKeys, OptionKeyList } from './option-keys.js';
+export { checkOptionKeys, optionKeys } from './option-keys.js';
 export type { MembershipRule, NotAMiddleware, Policy } from './policy.js';
 export {
   allOf,
@@ -58,4 +61,4 @@ export type {
   VerifierEvent,
   VerifierOptions,
 } from './verifier.js';
-export { createVerifier, toVerifier } from './verifier.js';
+export { createVerifier, toVerifier, VERIFIER_OPTION_KEYS } from './verifier.js';

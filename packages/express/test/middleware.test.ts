@@ -346,4 +346,21 @@ describe('cognitoAuth configuration', () => {
   it('throws a TypeError when given no options', () => {
     expect(() => cognitoAuth(undefined as never)).toThrow(TypeError);
   });
+
+  it.each([
+    ['optinal', { verifier, optinal: true }],
+    ['passError', { verifier, passError: true }],
+    ['issuer', { userPoolId: 'us-east-1_Example', clientId: 'c', tokenUse: 'access', issuer: 'x' }],
+    ['clientID', { userPoolId: 'us-east-1_Example', clientID: 'c', tokenUse: 'access' }],
+  ])('throws a TypeError naming the unknown option "%s"', (key, options) => {
+    expect(() => cognitoAuth(options as never)).toThrow(
+      new RegExp(`unknown cognitoAuth option "${key}"`),
+    );
+  });
+
+  it('throws a TypeError for a verifier option next to a verifier', () => {
+    expect(() => cognitoAuth({ verifier, tokenUse: 'id' } as never)).toThrow(
+      /cognitoAuth option "tokenUse" is an option of createVerifier/,
+    );
+  });
 });

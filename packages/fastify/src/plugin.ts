@@ -207,11 +207,17 @@ function createDeny(realm: string, passErrors: boolean): Deny {
   };
 }
 
+/**
+ * Options Fastify itself reads from `register`'s options and passes along to the plugin
+ * (Fastify docs, "Plugins": `logLevel`, `logSerializers`, `prefix`): not ours, not mistakes.
+ */
+const FASTIFY_REGISTER_KEYS = ['logLevel', 'logSerializers', 'prefix'] as const;
+
 const plugin: FastifyPluginAsync<CognitoGuardOptions> = async (fastify, options) => {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: the plugin takes an options object');
   }
-  const settings = checkHttpAdapterOptions(options);
+  const settings = checkHttpAdapterOptions(options, 'cognitoGuard', FASTIFY_REGISTER_KEYS);
   const optionalByDefault = settings.optional;
   const deny = createDeny(settings.realm, settings.passErrors);
   const verifier = verifierFromHttpOptions(options);

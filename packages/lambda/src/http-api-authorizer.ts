@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionKeys } from '@cognito-guard/core';
 import type {
   HttpApiAuthorizerEvent,
   HttpApiV2AuthorizerEvent,
@@ -85,6 +86,20 @@ export type HttpApiSimpleAuthorizerOptions = HttpApiAuthorizerBaseOptions & {
  * ```
  */
 export type HttpApiAuthorizerOptions = HttpApiIamAuthorizerOptions | HttpApiSimpleAuthorizerOptions;
+
+/** The keys of {@link HttpApiAuthorizerOptions}, either mode: anything else is refused. */
+const HTTP_API_KEYS = optionKeys<HttpApiAuthorizerOptions>({
+  verifier: true,
+  require: true,
+  allowBareToken: true,
+  context: true,
+  onEvent: true,
+  tokenSource: true,
+  response: true,
+  routes: true,
+  defaultPolicy: true,
+  routeAwareCache: true,
+});
 
 /**
  * An HTTP API IAM-policy authorizer handler, for payload 1.0 and 2.0. Assignable to
@@ -179,6 +194,7 @@ export function createHttpApiAuthorizer(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: authorizer options must be an object');
   }
+  checkOptionKeys(options, HTTP_API_KEYS, 'createHttpApiAuthorizer');
   const mode: unknown = options.response;
   if (mode !== 'simple' && mode !== 'iam') {
     throw new TypeError('cognito-guard: response must be "simple" or "iam"');
