@@ -54,6 +54,36 @@ describe.each(EXPRESS_VERSIONS)('cognitoAuth (%s)', (_name, express) => {
     vi.restoreAllMocks();
   });
 
+  // What the README's warning about stacks says, on Express's own default error handler.
+  it('never shows a stack on the default path, even outside production', async () => {
+    const app = express();
+    app.set('env', 'development');
+    app.use(cognitoAuth({ verifier: rejectingVerifier(new AuthError('EXPIRED')) }));
+    app.get('/', (_req, res) => res.send('reached'));
+    running = await listen(app);
+    const answer = await running.get('/', [bearer('a.b.c')]);
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toHaveProperty('error', 'invalid_token');
+    expect(answer.text).not.toMatch(/\bat |AuthError|EXPIRED/);
+  });
+
+  it('shows the AuthError stack under passErrors with no handler of the app, outside production', async () => {
+    // Express's default handler also logs the stack outside the 'test' env; keep it quiet.
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const app = express();
+    app.set('env', 'development');
+    app.use(
+      cognitoAuth({ verifier: rejectingVerifier(new AuthError('EXPIRED')), passErrors: true }),
+    );
+    app.get('/', (_req, res) => res.send('reached'));
+    running = await listen(app);
+    const answer = await running.get('/', [bearer('a.b.c')]);
+    expect(answer.status).toBe(401);
+    expect(answer.headers['www-authenticate']).toContain('invalid_token');
+    expect(answer.text).toContain('AuthError');
+    expect(answer.text).toMatch(/\bat /);
+  });
+
   it('puts the verified result on req.auth', async () => {
     const app = express();
     app.use(cognitoAuth({ verifier: createVerifier(verifierOptions()) }));
