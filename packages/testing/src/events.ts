@@ -18,7 +18,15 @@ import type {
  * `123456789012`, documentation IP addresses from RFC 5737), never captured traffic.
  */
 
-/** Where a REQUEST-type authorizer event carries the token. */
+/**
+ * Where a REQUEST-type authorizer event carries the token: the same shape as the Lambda
+ * authorizers' `tokenSource` option.
+ *
+ * @example
+ * ```ts
+ * const source: EventTokenSource = { query: 'token' };
+ * ```
+ */
 export type EventTokenSource = { readonly header: string } | { readonly query: string };
 
 /**
