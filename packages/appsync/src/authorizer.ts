@@ -1,10 +1,12 @@
 import {
   AuthError,
   type AuthResult,
+  checkOptionKeys,
   checkPolicy,
   type ErrorCode,
   extractBearerToken,
   isAuthError,
+  optionKeys,
   type Policy,
   toVerifier,
 } from '@cognito-guard/core';
@@ -94,6 +96,18 @@ export interface AppSyncAuthorizerOptions {
   readonly onDecision?: ((decision: AuthorizerDecision) => void) | undefined;
 }
 
+/** The keys of {@link AppSyncAuthorizerOptions}: anything else is refused. */
+const AUTHORIZER_KEYS = optionKeys<AppSyncAuthorizerOptions>({
+  verifier: true,
+  policy: true,
+  fields: true,
+  requestPolicy: true,
+  ttlSeconds: true,
+  resolverContext: true,
+  clock: true,
+  onDecision: true,
+});
+
 /**
  * An AppSync Lambda authorizer handler: `export const handler = createAppSyncAuthorizer(...)`.
  * It never throws; every failure is `isAuthorized: false`.
@@ -147,6 +161,7 @@ export function createAppSyncAuthorizer(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: createAppSyncAuthorizer takes an options object');
   }
+  checkOptionKeys(options, AUTHORIZER_KEYS, 'createAppSyncAuthorizer');
   const verifier = toVerifier(options.verifier);
   const fields = compileFieldRules(options.fields);
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;

@@ -1,12 +1,14 @@
 import {
   AuthError,
   checkErrorDetail,
+  checkOptionKeys,
   checkPolicy,
   describeError,
   type ErrorCode,
   type ErrorDetail,
   extractBearerToken,
   isAuthError,
+  optionKeys,
   type Policy,
   type TokenUse,
   toVerifier,
@@ -97,6 +99,16 @@ function clientError(error: AuthError, detail: ErrorDetail): AuthError {
   copy.message = describeError(error.code, detail);
   return copy;
 }
+
+/** The keys of {@link ResolverGuardOptions}: anything else is refused. */
+const GUARD_KEYS = optionKeys<ResolverGuardOptions<DenyMode>>({
+  verifier: true,
+  deny: true,
+  modes: true,
+  userPoolId: true,
+  onDenied: true,
+  errorDetail: true,
+});
 
 /**
  * The application's resolver, called only for allowed events, with the verified identity.
@@ -194,6 +206,7 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: withAuth options must be an object');
   }
+  checkOptionKeys(options, GUARD_KEYS, 'withAuth');
   const deny: DenyMode = options.deny ?? 'throw';
   if (deny !== 'throw' && deny !== 'envelope') {
     throw new TypeError('cognito-guard: deny must be "throw" or "envelope"');

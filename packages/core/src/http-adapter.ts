@@ -2,7 +2,13 @@ import { type BearerSource, extractBearerToken } from './bearer.js';
 import { type Challenge, type ChallengeOptions, toChallenge } from './challenge.js';
 import type { TokenUse } from './claims.js';
 import { AuthError, checkErrorDetail, type ErrorDetail } from './errors.js';
-import { toVerifier, type Verifier, type VerifierOptions } from './verifier.js';
+import { checkOptionKeys, optionKeys } from './option-keys.js';
+import {
+  toVerifier,
+  VERIFIER_OPTION_KEYS,
+  type Verifier,
+  type VerifierOptions,
+} from './verifier.js';
 
 /**
  * What the Node HTTP adapters (Express, Fastify, and any other framework on `node:http`)
@@ -40,6 +46,26 @@ export interface HttpAdapterOptions {
 }
 
 /**
+ * The keys of {@link HttpAdapterOptions}, plus `verifier`: what an HTTP adapter accepts besides
+ * the verifier options.
+ *
+ * @example
+ * ```ts
+ * const known = new Set([...HTTP_ADAPTER_KEYS, 'prefix']);
+ * ```
+ */
+export const HTTP_ADAPTER_KEYS: ReadonlySet<string> = new Set([
+  ...optionKeys<HttpAdapterOptions>({
+    optional: true,
+    allowQueryToken: true,
+    passErrors: true,
+    realm: true,
+    errorDetail: true,
+  }),
+  'verifier',
+]);
+
+/**
  * What an HTTP adapter takes: its {@link HttpAdapterOptions}, plus either a verifier made with
  * `createVerifier` or the options to make one (the same object `createVerifier` takes).
  *
@@ -71,14 +97,37 @@ function checkFlag(name: string, value: unknown): boolean {
 }
 
 /**
- * Checks the shared HTTP adapter options once, when the middleware is created.
+ * Checks the shared HTTP adapter options once, when the middleware is created. A key that is
+ * neither an adapter option, nor `verifier`, nor (without `verifier`) a verifier option, nor
+ * in `extraKeys` (options the framework itself passes along) throws a `TypeError` naming it,
+ * in the words of `name`.
  *
  * @example
  * ```ts
- * const settings = checkHttpAdapterOptions({ optional: true, realm: 'orders' });
+ * const settings = checkHttpAdapterOptions({ optional: true, realm: 'orders' }, 'cognitoAuth');
  * ```
  */
-export function checkHttpAdapterOptions(options: HttpAdapterOptions): HttpAdapterSettings {
+export function checkHttpAdapterOptions(
+  options: HttpAdapterOptions,
+  name = 'HTTP adapter',
+  extraKeys: Iterable<string> = [],
+): HttpAdapterSettings {
+  const withVerifier = (options as { verifier?: unknown }).verifier !== undefined;
+  checkOptionKeys(
+    options,
+    new Set([
+      ...HTTP_ADAPTER_KEYS,
+      ...extraKeys,
+      ...(withVerifier ? ['userPoolId', 'userPools'] : VERIFIER_OPTION_KEYS),
+    ]),
+    name,
+    withVerifier
+      ? {
+          keys: VERIFIER_OPTION_KEYS,
+          why: 'is an option of createVerifier: with `verifier`, give it to createVerifier',
+        }
+      : undefined,
+  );
   const realm = options.realm ?? 'api';
   // The realm goes into a quoted header value: RFC 6750 §3 allows %x20-21 / %x23-5B / %x5D-7E.
   if (typeof realm !== 'string' || !/^[\x20\x21\x23-\x5b\x5d-\x7e]{1,128}$/.test(realm)) {

@@ -27,6 +27,7 @@ export type {
 export {
   bearerSourceFromRaw,
   checkHttpAdapterOptions,
+  HTTP_ADAPTER_KEYS,
   toHttpError,
   tokenFromRaw,
   verifierFromHttpOptions,
@@ -43,11 +44,14 @@ export type {
 } from './jwks-fetch.js';
 export { createDefaultFetcher } from './jwks-fetch.js';
 export type { AdmittedKey } from './key-policy.js';
-export type { MembershipRule, Policy } from './policy.js';
+export type { MisplacedKeys, OptionKeyList } from './option-keys.js';
+export { checkOptionKeys, optionKeys } from './option-keys.js';
+export type { MembershipRule, NotAMiddleware, Policy } from './policy.js';
 export {
   allOf,
   anyOf,
   checkPolicy,
+  isCorePolicy,
   requireClaims,
   requireClient,
   requireGroups,
@@ -66,4 +70,4 @@ export type {
   VerifierEvent,
   VerifierOptions,
 } from './verifier.js';
-export { createVerifier, toVerifier } from './verifier.js';
+export { createVerifier, toVerifier, VERIFIER_OPTION_KEYS } from './verifier.js';

@@ -1,4 +1,5 @@
 import { assertJwksUri } from './jwks-cache.js';
+import { checkOptionKeys, optionKeys } from './option-keys.js';
 
 /**
  * Which `iss` values a user pool's tokens may carry, and where each one's keys live.
@@ -205,11 +206,19 @@ function checkEmulatorUrl(
   return url;
 }
 
+/** The keys of {@link EmulatorOptions}: anything else is refused. */
+const EMULATOR_KEYS = optionKeys<EmulatorOptions>({
+  issuer: true,
+  jwksUri: true,
+  allowedHosts: true,
+});
+
 function resolveEmulator(config: IssuerConfig, where: string): TrustedIssuer[] {
   const emulator = config.emulator;
   if (typeof emulator !== 'object' || emulator === null || Array.isArray(emulator)) {
     throw configError(`emulator must be an object { issuer, jwksUri?, allowedHosts? }${where}`);
   }
+  checkOptionKeys(emulator, EMULATOR_KEYS, 'emulator');
   for (const key of ['issuer', 'replicaRegions', 'jwksUri'] as const) {
     if (config[key] !== undefined) {
       // One place says where an emulator pool's tokens come from; an AWS form next to it

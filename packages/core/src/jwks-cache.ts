@@ -2,6 +2,7 @@ import type { JwksCache as AwsJwksCache, Jwks, JwkWithKid } from 'aws-jwt-verify
 import { AuthError, type ErrorCode, isAuthError } from './errors.js';
 import { createDefaultFetcher, type JwksFetcher, type JwksResponse } from './jwks-fetch.js';
 import { type AdmittedKey, admitKey } from './key-policy.js';
+import { checkOptionKeys, optionKeys } from './option-keys.js';
 import { parseStrictJsonObject } from './strict-json.js';
 
 /**
@@ -40,6 +41,19 @@ export interface JwksCacheOptions {
   /** Observability hook for fetches and fetch failures. */
   readonly onEvent?: ((event: JwksEvent) => void) | undefined;
 }
+
+/** The keys of {@link JwksCacheOptions}: anything else is refused. */
+const JWKS_CACHE_KEYS = optionKeys<JwksCacheOptions>({
+  ttlSeconds: true,
+  staleIfErrorSeconds: true,
+  cooldownSeconds: true,
+  timeoutMs: true,
+  maxBytes: true,
+  ca: true,
+  fetcher: true,
+  clock: true,
+  onEvent: true,
+});
 
 /** What the JWKS cache reports through `onEvent`. */
 export type JwksEvent =
@@ -184,6 +198,7 @@ function parseResponse(response: JwksResponse, maxBytes: number): unknown {
  * ```
  */
 export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
+  checkOptionKeys(options, JWKS_CACHE_KEYS, 'jwks');
   const ttlMs = (checkRange('ttlSeconds', options.ttlSeconds, 1, 86_400) ?? 3600) * 1000;
   const staleMs =
     (checkRange('staleIfErrorSeconds', options.staleIfErrorSeconds, 0, 604_800) ?? 86_400) * 1000;

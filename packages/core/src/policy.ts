@@ -1,6 +1,24 @@
 import { AuthError } from './errors.js';
 import type { AuthResult } from './verifier.js';
 
+declare const notAMiddleware: unique symbol;
+
+/**
+ * A type no framework passes: the optional second parameter of {@link Policy}. Express and
+ * Fastify call a handler with a request second (`(err, req, res, next)`, `(request, reply)`),
+ * and under `strictFunctionTypes` a request is not assignable to this type, so a policy given
+ * where a middleware or a hook is expected does not compile. Never pass one.
+ *
+ * @example
+ * ```ts
+ * // Does not compile: a policy is not an Express middleware.
+ * app.get('/orders', requireScopes('orders/read'), handler);
+ * ```
+ */
+export interface NotAMiddleware {
+  readonly [notAMiddleware]: never;
+}
+
 /**
  * Access rules as plain functions of the verified result, shared by every adapter.
  *
@@ -8,8 +26,74 @@ import type { AuthResult } from './verifier.js';
  * (`INSUFFICIENT_SCOPE`, `GROUP_NOT_ALLOWED` or `CLAIM_CHECK`) when it does not. Policies are
  * checked at creation: an empty scope list or a scope with a space is a programming error
  * and throws a `TypeError` there, never during a request.
+ *
+ * A policy is not a middleware: in Express or Fastify, wrap it with the adapter's `guard()` or
+ * use the adapter's own `requireScopes` and friends. The second parameter only exists to make
+ * that mistake a compile error (see {@link NotAMiddleware}); the policies of this package also
+ * throw a `TypeError` when a framework calls them with a request.
+ *
+ * @example
+ * ```ts
+ * const tenantOnly: Policy = (auth) => {
+ *   if (auth.claims['custom:tenant'] !== 'acme') throw new AuthError('CLAIM_CHECK');
+ * };
+ * ```
  */
-export type Policy = (auth: AuthResult) => void;
+export type Policy = (auth: AuthResult, notAMiddleware?: NotAMiddleware) => void;
+
+/**
+ * Marks the policies this package builds, so adapters can recognise one where a middleware or
+ * a hook was expected. A registry symbol, so two copies of core still agree.
+ */
+const POLICY = Symbol.for('cognito-guard.policy');
+
+/**
+ * Is `value` a policy built by `@cognito-guard/core` (`requireScopes`, `allOf`, ...)? Adapters
+ * use it to refuse a policy given where a middleware or a hook belongs.
+ *
+ * @example
+ * ```ts
+ * if (isCorePolicy(route.preHandler)) throw new TypeError('wrap it with guard()');
+ * ```
+ */
+export function isCorePolicy(value: unknown): value is Policy {
+  return typeof value === 'function' && POLICY in value;
+}
+
+/**
+ * What a policy says when a framework calls it as a middleware or a hook. Express calls a
+ * function of fewer than four parameters as `(req, res, next)` (Express 5 guide, "Writing
+ * middleware"); Fastify calls hooks as `(request, reply, done)`. Without this, Express would
+ * pass the policy's refusal to its error handler: a 403 on every request, with a stack page.
+ */
+function misusedPolicy(name: string): TypeError {
+  return new TypeError(
+    `cognito-guard: ${name}() from @cognito-guard/core is a policy, not a middleware or hook, and was called with a request. ` +
+      `In Express, use ${name} from @cognito-guard/express or guard(policy); in Fastify, use guard(policy) from @cognito-guard/fastify as a hook, or the route's config.auth.policy.`,
+  );
+}
+
+/** An argument a policy can read: an object with the result's lists. */
+function isAuthShaped(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as AuthResult).scopes) &&
+    Array.isArray((value as AuthResult).groups)
+  );
+}
+
+/** Builds a core policy: `check` guarded against being called as a middleware, and branded. */
+function definePolicy(name: string, check: (auth: AuthResult) => void): Policy {
+  // Two parameters so that a second argument (a framework's response or reply) is seen; a
+  // plain function, not an arrow, so `name` shows in stack traces.
+  const policy = function corePolicy(auth: AuthResult, extra?: unknown): void {
+    if (extra !== undefined || !isAuthShaped(auth)) throw misusedPolicy(name);
+    check(auth);
+  };
+  Object.defineProperty(policy, POLICY, { value: name });
+  return policy as Policy;
+}
 
 /** All-of / any-of / none-of lists, for {@link requireScopes} and {@link requireGroups}. */
 export interface MembershipRule {
@@ -82,10 +166,10 @@ export function requireScopes(...args: readonly string[] | [MembershipRule]): Po
   const rule = normalizeRule('requireScopes', args);
   // What the `scope` challenge attribute names: the scopes that would have been enough.
   const required = [...rule.allOf!, ...rule.anyOf!];
-  return (auth) => {
+  return definePolicy('requireScopes', (auth) => {
     if (!satisfies(auth.scopes, rule))
       throw new AuthError('INSUFFICIENT_SCOPE', { requiredScopes: required });
-  };
+  });
 }
 
 /**
@@ -100,9 +184,9 @@ export function requireScopes(...args: readonly string[] | [MembershipRule]): Po
  */
 export function requireGroups(...args: readonly string[] | [MembershipRule]): Policy {
   const rule = normalizeRule('requireGroups', args);
-  return (auth) => {
+  return definePolicy('requireGroups', (auth) => {
     if (!satisfies(auth.groups, rule)) throw new AuthError('GROUP_NOT_ALLOWED');
-  };
+  });
 }
 
 /**
@@ -119,7 +203,7 @@ export function requireClaims(
   rule: ((auth: AuthResult) => boolean) | Readonly<Record<string, string | number | boolean>>,
 ): Policy {
   if (typeof rule === 'function') {
-    return (auth) => {
+    return definePolicy('requireClaims', (auth) => {
       let ok: boolean;
       try {
         ok = rule(auth) === true;
@@ -127,18 +211,18 @@ export function requireClaims(
         throw new AuthError('CLAIM_CHECK', { cause: err });
       }
       if (!ok) throw new AuthError('CLAIM_CHECK');
-    };
+    });
   }
   if (typeof rule !== 'object' || rule === null || Object.keys(rule).length === 0) {
     throw new TypeError('cognito-guard: requireClaims takes a predicate or a non-empty object');
   }
   const expected = Object.entries(rule);
-  return (auth) => {
+  return definePolicy('requireClaims', (auth) => {
     for (const [name, value] of expected) {
       if (!Object.hasOwn(auth.claims, name) || auth.claims[name] !== value)
         throw new AuthError('CLAIM_CHECK');
     }
-  };
+  });
 }
 
 /**
@@ -146,13 +230,13 @@ export function requireClaims(
  *
  * @example
  * ```ts
- * app.get('/me', requireUser());
+ * const usersOnly = allOf(requireUser(), requireScopes('profile/read'));
  * ```
  */
 export function requireUser(): Policy {
-  return (auth) => {
+  return definePolicy('requireUser', (auth) => {
     if (auth.isMachine) throw new AuthError('CLAIM_CHECK');
-  };
+  });
 }
 
 /**
@@ -168,11 +252,11 @@ export function requireClient(...clientIds: readonly string[]): Policy {
     throw new TypeError('cognito-guard: requireClient takes non-empty client ids');
   }
   const allowed = new Set(clientIds);
-  return (auth) => {
+  return definePolicy('requireClient', (auth) => {
     if (!auth.isMachine || (allowed.size > 0 && !allowed.has(auth.clientId))) {
       throw new AuthError('CLAIM_CHECK');
     }
-  };
+  });
 }
 
 /**
@@ -205,9 +289,9 @@ function checkPolicies(name: string, policies: readonly Policy[]): void {
  */
 export function allOf(...policies: readonly Policy[]): Policy {
   checkPolicies('allOf', policies);
-  return (auth) => {
+  return definePolicy('allOf', (auth) => {
     for (const policy of policies) runPolicy(policy, auth);
-  };
+  });
 }
 
 /**
@@ -220,7 +304,7 @@ export function allOf(...policies: readonly Policy[]): Policy {
  */
 export function anyOf(...policies: readonly Policy[]): Policy {
   checkPolicies('anyOf', policies);
-  return (auth) => {
+  return definePolicy('anyOf', (auth) => {
     let first: unknown;
     for (const policy of policies) {
       try {
@@ -231,7 +315,7 @@ export function anyOf(...policies: readonly Policy[]): Policy {
       }
     }
     throw first;
-  };
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { checkOptionKeys, optionKeys } from './option-keys.js';
 
 /**
  * The verified-token cache (DESIGN.md §4). Verifying an RS256 signature costs tens of
@@ -20,6 +21,9 @@ export interface TokenCacheOptions {
   /** Most estimated bytes held (token and claims). Default 64 MiB. */
   readonly maxBytes?: number;
 }
+
+/** The keys of {@link TokenCacheOptions}: anything else is refused. */
+const TOKEN_CACHE_KEYS = optionKeys<TokenCacheOptions>({ maxEntries: true, maxBytes: true });
 
 /** A bounded token-to-result map whose entries expire with their tokens. */
 export interface TokenCache<V> {
@@ -47,6 +51,7 @@ export function createTokenCache<V extends object>(
   options: TokenCacheOptions,
   clock: () => number,
 ): TokenCache<V> {
+  checkOptionKeys(options, TOKEN_CACHE_KEYS, 'cache');
   const lru = new LRUCache<string, { readonly token: string; readonly value: V }>({
     max: checkLimit('maxEntries', options.maxEntries, 10_000),
     maxSize: checkLimit('maxBytes', options.maxBytes, 64 * 1024 * 1024),

@@ -30,6 +30,7 @@ import {
   type JwksEvent,
 } from './jwks-cache.js';
 import type { AdmittedKey } from './key-policy.js';
+import { checkOptionKeys, optionKeys } from './option-keys.js';
 import { verifyRs256 } from './signature.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
 
@@ -65,6 +66,17 @@ export interface UserPoolConfig<T extends TokenUse | null = TokenUse | null> {
    */
   readonly emulator?: EmulatorOptions | undefined;
 }
+
+/** The keys of {@link UserPoolConfig}: anything else in a pool is refused. */
+const USER_POOL_KEYS = optionKeys<UserPoolConfig>({
+  userPoolId: true,
+  clientId: true,
+  tokenUse: true,
+  jwksUri: true,
+  issuer: true,
+  replicaRegions: true,
+  emulator: true,
+});
 
 /** What the verifier reports through `onEvent`. Never the token. */
 export type VerifierEvent =
@@ -105,6 +117,36 @@ export interface VerifierCommonOptions {
   /** Observability hook. Exceptions it throws are ignored. */
   readonly onEvent?: (event: VerifierEvent) => void;
 }
+
+/** The keys of {@link VerifierCommonOptions}: anything else is refused. */
+const COMMON_KEYS = optionKeys<VerifierCommonOptions>({
+  clockToleranceSeconds: true,
+  maxTokenLifetimeSeconds: true,
+  maxTokenBytes: true,
+  clock: true,
+  jwks: true,
+  cache: true,
+  isRevoked: true,
+  onEvent: true,
+});
+
+/**
+ * Every key `createVerifier` reads, for one pool or several: what an adapter that mixes its
+ * own options with the verifier's (Express, Fastify) accepts besides its own.
+ *
+ * @example
+ * ```ts
+ * const known = new Set([...VERIFIER_OPTION_KEYS, ...ADAPTER_KEYS]);
+ * ```
+ */
+export const VERIFIER_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...COMMON_KEYS,
+  ...USER_POOL_KEYS,
+  'userPools',
+]);
+
+/** With `userPools`, the top level takes the common options (and `userPoolId`, refused below). */
+const MULTI_POOL_KEYS: ReadonlySet<string> = new Set([...COMMON_KEYS, 'userPools', 'userPoolId']);
 
 /** Options for a verifier of one user pool. */
 export type SinglePoolVerifierOptions<T extends TokenUse | null> = VerifierCommonOptions &
@@ -218,6 +260,7 @@ function resolvePool(config: UserPoolConfig, index: number | undefined): Pool {
   if (typeof config !== 'object' || config === null) {
     throw configError(`a user pool must be an object${where}`);
   }
+  if (index !== undefined) checkOptionKeys(config, USER_POOL_KEYS, `userPools[${index}]`);
   // Every issuer this pool trusts, each bound to its own JWKS URI (R23, R18).
   const issuers = resolveIssuers(config, where);
   if (config.tokenUse !== 'access' && config.tokenUse !== 'id' && config.tokenUse !== null) {
@@ -301,6 +344,14 @@ export function createVerifier<T extends TokenUse | null>(
 ): Verifier<T> {
   if (typeof options !== 'object' || options === null) {
     throw configError('options must be an object');
+  }
+  if (options.userPools !== undefined) {
+    checkOptionKeys(options, MULTI_POOL_KEYS, 'verifier', {
+      keys: USER_POOL_KEYS,
+      why: 'goes in each entry of userPools, not next to it',
+    });
+  } else {
+    checkOptionKeys(options, VERIFIER_OPTION_KEYS, 'verifier');
   }
   let pools: Pool[];
   if (options.userPools !== undefined) {

@@ -4,6 +4,7 @@ import {
   allOf,
   anyOf,
   checkPolicy,
+  isCorePolicy,
   type Policy,
   requireClaims,
   requireClient,
@@ -182,5 +183,53 @@ describe('allOf and anyOf', () => {
     }, auth());
     expect(err).toBeInstanceOf(AuthError);
     expect(err?.code).toBe('CLAIM_CHECK');
+  });
+});
+
+describe('policies called as a middleware', () => {
+  const policies: readonly [string, Policy][] = [
+    ['requireScopes', requireScopes('a')],
+    ['requireGroups', requireGroups('a')],
+    ['requireClaims', requireClaims({ sub: 'u1' })],
+    ['requireUser', requireUser()],
+    ['requireClient', requireClient()],
+    ['allOf', allOf(requireUser())],
+    ['anyOf', anyOf(requireUser())],
+  ];
+
+  it.each(policies)(
+    '%s throws a TypeError naming itself when called with (req, res, next)',
+    (name, policy) => {
+      const call = policy as unknown as (...args: unknown[]) => void;
+      const req = { headers: {}, url: '/' };
+      expect(() => call(req, {}, () => {})).toThrow(TypeError);
+      expect(() => call(req, {}, () => {})).toThrow(
+        `${name}() from @cognito-guard/core is a policy`,
+      );
+    },
+  );
+
+  it('throws the TypeError for a verified result followed by a second argument', () => {
+    const call = requireUser() as unknown as (...args: unknown[]) => void;
+    expect(() => call(auth(), {})).toThrow(TypeError);
+  });
+
+  it('throws the TypeError for an argument that is not a verified result', () => {
+    const call = requireUser() as unknown as (arg: unknown) => void;
+    for (const arg of [undefined, null, 'token', { sub: 'u1' }]) {
+      expect(() => call(arg)).toThrow(TypeError);
+    }
+  });
+
+  it('turns a misuse inside checkPolicy into a refusal, never an allow', () => {
+    const err = checkPolicy(requireUser(), { sub: 'u1' } as unknown as AuthResult);
+    expect(err?.code).toBe('CLAIM_CHECK');
+  });
+
+  it('marks the policies of core, and only them, for adapters to recognise', () => {
+    for (const [, policy] of policies) expect(isCorePolicy(policy)).toBe(true);
+    expect(isCorePolicy((_auth: AuthResult) => {})).toBe(false);
+    expect(isCorePolicy(undefined)).toBe(false);
+    expect(isCorePolicy({})).toBe(false);
   });
 });

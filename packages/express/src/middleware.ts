@@ -110,7 +110,7 @@ export function cognitoAuth(options: CognitoAuthOptions): AuthHandler {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: cognitoAuth takes an options object');
   }
-  const settings = checkHttpAdapterOptions(options);
+  const settings = checkHttpAdapterOptions(options, 'cognitoAuth');
   const deny = createDeny(settings.realm, settings.passErrors, settings.errorDetail);
   const verifier = verifierFromHttpOptions(options);
 

@@ -54,6 +54,36 @@ describe.each(EXPRESS_VERSIONS)('cognitoAuth (%s)', (_name, express) => {
     vi.restoreAllMocks();
   });
 
+  // What the README's warning about stacks says, on Express's own default error handler.
+  it('never shows a stack on the default path, even outside production', async () => {
+    const app = express();
+    app.set('env', 'development');
+    app.use(cognitoAuth({ verifier: rejectingVerifier(new AuthError('EXPIRED')) }));
+    app.get('/', (_req, res) => res.send('reached'));
+    running = await listen(app);
+    const answer = await running.get('/', [bearer('a.b.c')]);
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toHaveProperty('error', 'invalid_token');
+    expect(answer.text).not.toMatch(/\bat |AuthError|EXPIRED/);
+  });
+
+  it('shows the AuthError stack under passErrors with no handler of the app, outside production', async () => {
+    // Express's default handler also logs the stack outside the 'test' env; keep it quiet.
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const app = express();
+    app.set('env', 'development');
+    app.use(
+      cognitoAuth({ verifier: rejectingVerifier(new AuthError('EXPIRED')), passErrors: true }),
+    );
+    app.get('/', (_req, res) => res.send('reached'));
+    running = await listen(app);
+    const answer = await running.get('/', [bearer('a.b.c')]);
+    expect(answer.status).toBe(401);
+    expect(answer.headers['www-authenticate']).toContain('invalid_token');
+    expect(answer.text).toContain('AuthError');
+    expect(answer.text).toMatch(/\bat /);
+  });
+
   it('puts the verified result on req.auth', async () => {
     const app = express();
     app.use(cognitoAuth({ verifier: createVerifier(verifierOptions()) }));
@@ -345,5 +375,22 @@ describe('cognitoAuth configuration', () => {
 
   it('throws a TypeError when given no options', () => {
     expect(() => cognitoAuth(undefined as never)).toThrow(TypeError);
+  });
+
+  it.each([
+    ['optinal', { verifier, optinal: true }],
+    ['passError', { verifier, passError: true }],
+    ['iss', { userPoolId: 'us-east-1_Example', clientId: 'c', tokenUse: 'access', iss: 'x' }],
+    ['clientID', { userPoolId: 'us-east-1_Example', clientID: 'c', tokenUse: 'access' }],
+  ])('throws a TypeError naming the unknown option "%s"', (key, options) => {
+    expect(() => cognitoAuth(options as never)).toThrow(
+      new RegExp(`unknown cognitoAuth option "${key}"`),
+    );
+  });
+
+  it('throws a TypeError for a verifier option next to a verifier', () => {
+    expect(() => cognitoAuth({ verifier, tokenUse: 'id' } as never)).toThrow(
+      /cognitoAuth option "tokenUse" is an option of createVerifier/,
+    );
   });
 });

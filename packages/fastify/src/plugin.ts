@@ -6,6 +6,7 @@ import {
   type HttpAdapterOptions,
   type HttpAdapterVerifierOptions,
   isAuthError,
+  isCorePolicy,
   type Policy,
   toChallenge,
   toHttpError,
@@ -165,6 +166,38 @@ function compileRule(value: unknown, optionalByDefault: boolean, where: string):
   return { skip: false, optional, policies };
 }
 
+/** The route options Fastify calls as hooks or handler (Fastify docs, "Routes" and "Hooks"). */
+const HOOK_SLOTS = [
+  'handler',
+  'onRequest',
+  'preParsing',
+  'preValidation',
+  'preHandler',
+  'preSerialization',
+  'onSend',
+  'onResponse',
+  'onTimeout',
+  'onError',
+  'onRequestAbort',
+] as const;
+
+/**
+ * Refuses a core policy given as a hook or handler. Fastify would call it as
+ * `(request, reply, done)`: it throws (core's policies refuse a request), or, for a policy the
+ * application wrote, returns without calling `done` and the request hangs.
+ */
+function refuseBarePolicies(route: Readonly<Record<string, unknown>>, where: string): void {
+  for (const slot of HOOK_SLOTS) {
+    const value = route[slot];
+    const given: readonly unknown[] = Array.isArray(value) ? value : [value];
+    if (given.some(isCorePolicy)) {
+      throw new TypeError(
+        `cognito-guard: ${slot}${where} is a core policy, not a Fastify hook: use guard(policy) from @cognito-guard/fastify, or put the policy in config.auth.policy`,
+      );
+    }
+  }
+}
+
 function createDeny(realm: string, passErrors: boolean, errorDetail: ErrorDetail): Deny {
   return (err, reply) => {
     // Core only ever throws AuthErrors; anything else is a bug, and a 500 is the answer.
@@ -175,11 +208,17 @@ function createDeny(realm: string, passErrors: boolean, errorDetail: ErrorDetail
   };
 }
 
+/**
+ * Options Fastify itself reads from `register`'s options and passes along to the plugin
+ * (Fastify docs, "Plugins": `logLevel`, `logSerializers`, `prefix`): not ours, not mistakes.
+ */
+const FASTIFY_REGISTER_KEYS = ['logLevel', 'logSerializers', 'prefix'] as const;
+
 const plugin: FastifyPluginAsync<CognitoGuardOptions> = async (fastify, options) => {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: the plugin takes an options object');
   }
-  const settings = checkHttpAdapterOptions(options);
+  const settings = checkHttpAdapterOptions(options, 'cognitoGuard', FASTIFY_REGISTER_KEYS);
   const optionalByDefault = settings.optional;
   const deny = createDeny(settings.realm, settings.passErrors, settings.errorDetail);
   const verifier = verifierFromHttpOptions(options);
@@ -203,7 +242,9 @@ const plugin: FastifyPluginAsync<CognitoGuardOptions> = async (fastify, options)
   // Route settings are checked when a route is declared, so a bad one fails at startup. Routes
   // declared before this plugin loaded are checked on their first request instead.
   fastify.addHook('onRoute', (route) => {
-    routeRule(route.config?.auth, ` of ${route.method} ${route.url}`);
+    const where = ` of ${route.method} ${route.url}`;
+    refuseBarePolicies(route as unknown as Readonly<Record<string, unknown>>, where);
+    routeRule(route.config?.auth, where);
   });
 
   // onRequest: before the body is read, so a refused request costs no parsing.

@@ -1,4 +1,9 @@
-import { createVerifier } from '@cognito-guard/core';
+import {
+  anyOf,
+  requireGroups as corePolicyGroups,
+  requireScopes as corePolicyScopes,
+  createVerifier,
+} from '@cognito-guard/core';
 import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -208,5 +213,58 @@ describe('route guard configuration', () => {
     expect(() => requireGroups({ anyOf: [] })).toThrow(TypeError);
     expect(() => requireClaims({})).toThrow(TypeError);
     expect(() => guard(undefined as never)).toThrow(TypeError);
+  });
+});
+
+describe('a core policy in a hook slot', () => {
+  it('fails the route registration with a TypeError naming the slot', async () => {
+    const instance = Fastify();
+    app = instance;
+    await instance.register(cognitoGuard, {
+      userPoolId: issuer.userPoolId,
+      clientId: issuer.clientId,
+      tokenUse: 'access',
+      jwksUri: issuer.jwksUri,
+    });
+    // Cast: it does not compile, which is the point of the type test.
+    const policy = corePolicyScopes('orders/read') as never;
+    let thrown: unknown;
+    try {
+      instance.get('/', { preHandler: [policy] }, handler);
+      await instance.ready();
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).message).toContain(
+      'preHandler of GET / is a core policy, not a Fastify hook',
+    );
+  });
+
+  it('answers 500 with a TypeError, never a 403 or a hang, when added with addHook', async () => {
+    const seen: unknown[] = [];
+    const get = await start((i) => {
+      i.addHook('preHandler', anyOf(corePolicyGroups('admin')) as never);
+      i.addHook('onError', async (_request, _reply, err) => {
+        seen.push(err);
+      });
+      i.get('/', handler);
+    });
+    const token = await issuer.mintAccessToken({ groups: ['admin'] });
+    const answer = await get('/', [bearer(token)]);
+    expect(answer.status).toBe(500);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(TypeError);
+    expect((seen[0] as Error).message).toContain('anyOf() from @cognito-guard/core is a policy');
+  });
+
+  it('accepts the same policy in config.auth.policy and through guard()', async () => {
+    const get = await start((i) => {
+      i.get('/config', { config: { auth: { policy: corePolicyScopes('a') } } }, handler);
+      i.get('/guard', { preHandler: guard(corePolicyScopes('a')) }, handler);
+    });
+    const token = await issuer.mintAccessToken({ sub: 's9', scopes: ['a'] });
+    expect((await get('/config', [bearer(token)])).json).toEqual({ sub: 's9' });
+    expect((await get('/guard', [bearer(token)])).json).toEqual({ sub: 's9' });
   });
 });

@@ -332,6 +332,28 @@ describe('cognitoGuard', () => {
     );
   });
 
+  it.each([
+    ['optinal', { optinal: true }],
+    ['tokenuse', { userPoolId: 'us-east-1_Example', clientId: 'c', tokenuse: 'access' }],
+  ])('fails the registration naming the unknown option "%s"', async (key, options) => {
+    const instance = Fastify();
+    app = instance;
+    const given =
+      'userPoolId' in options
+        ? options
+        : { verifier: rejectingVerifier(new AuthError('REVOKED')), ...options };
+    await expect(instance.register(cognitoGuard, given as never).ready()).rejects.toThrow(
+      new RegExp(`unknown cognitoGuard option "${key}"`),
+    );
+  });
+
+  it('accepts the options Fastify itself passes along to a plugin', async () => {
+    const instance = Fastify();
+    app = instance;
+    const options = { verifier: rejectingVerifier(new AuthError('REVOKED')), logLevel: 'warn' };
+    await expect(instance.register(cognitoGuard, options as never).ready()).resolves.toBeDefined();
+  });
+
   it('fails the registration for verifier options createVerifier refuses', async () => {
     const instance = Fastify();
     app = instance;

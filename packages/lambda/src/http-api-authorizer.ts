@@ -1,4 +1,4 @@
-import type { AuthResult } from '@cognito-guard/core';
+import { type AuthResult, checkOptionKeys, optionKeys } from '@cognito-guard/core';
 import type {
   HttpApiAuthorizerEvent,
   HttpApiV2AuthorizerEvent,
@@ -117,6 +117,20 @@ export type HttpApiSimpleAuthorizerOptions = HttpApiAuthorizerBaseOptions & {
  * ```
  */
 export type HttpApiAuthorizerOptions = HttpApiIamAuthorizerOptions | HttpApiSimpleAuthorizerOptions;
+
+/** The keys of {@link HttpApiAuthorizerOptions}, either mode: anything else is refused. */
+const HTTP_API_KEYS = optionKeys<HttpApiAuthorizerOptions>({
+  verifier: true,
+  require: true,
+  allowBareToken: true,
+  context: true,
+  onEvent: true,
+  tokenSource: true,
+  response: true,
+  routes: true,
+  defaultPolicy: true,
+  cacheKey: true,
+});
 
 /**
  * An HTTP API IAM-policy authorizer handler, for payload 1.0 and 2.0. Assignable to
@@ -267,13 +281,7 @@ function checkCacheKey(
   options: HttpApiSimpleAuthorizerOptions,
   table: RouteTable | undefined,
 ): HttpApiCacheKey | undefined {
-  const raw = options as { routeAwareCache?: unknown; cacheKey?: unknown };
-  if (raw.routeAwareCache !== undefined) {
-    throw new TypeError(
-      "cognito-guard: routeAwareCache is replaced by cacheKey: 'method-and-path' (identity sources $context.httpMethod and $context.path), 'route-key' (identity source $context.routeKey, one rule per route key) or 'uncached' (result TTL 0); routeAwareCache let one API route with several rules share a cached answer",
-    );
-  }
-  const cacheKey = raw.cacheKey;
+  const cacheKey = (options as { cacheKey?: unknown }).cacheKey;
   if (table === undefined) {
     if (cacheKey !== undefined) {
       throw new TypeError(
@@ -341,6 +349,13 @@ export function createHttpApiAuthorizer(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('cognito-guard: authorizer options must be an object');
   }
+  if ((options as { routeAwareCache?: unknown }).routeAwareCache !== undefined) {
+    // The option of 0.1.0, named here so an upgrade says what replaced it.
+    throw new TypeError(
+      "cognito-guard: routeAwareCache is replaced by cacheKey: 'method-and-path' (identity sources $context.httpMethod and $context.path), 'route-key' (identity source $context.routeKey, one rule per route key) or 'uncached' (result TTL 0); routeAwareCache let one API route with several rules share a cached answer",
+    );
+  }
+  checkOptionKeys(options, HTTP_API_KEYS, 'createHttpApiAuthorizer');
   const mode: unknown = options.response;
   if (mode !== 'simple' && mode !== 'iam') {
     throw new TypeError('cognito-guard: response must be "simple" or "iam"');

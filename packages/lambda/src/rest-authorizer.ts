@@ -1,4 +1,4 @@
-import type { AuthResult } from '@cognito-guard/core';
+import { type AuthResult, checkOptionKeys, optionKeys } from '@cognito-guard/core';
 import type {
   IamAuthorizerResult,
   RestRequestAuthorizerEvent,
@@ -38,6 +38,18 @@ export interface RestTokenAuthorizerOptions extends AuthorizerOptions, RoutingOp
   readonly usageIdentifierKey?: (auth: AuthResult) => string | undefined;
 }
 
+/** The keys of {@link RestTokenAuthorizerOptions}: anything else is refused. */
+const REST_TOKEN_KEYS = optionKeys<RestTokenAuthorizerOptions>({
+  verifier: true,
+  require: true,
+  allowBareToken: true,
+  context: true,
+  onEvent: true,
+  routes: true,
+  defaultPolicy: true,
+  usageIdentifierKey: true,
+});
+
 /**
  * Options of {@link createRestRequestAuthorizer}.
  *
@@ -50,6 +62,19 @@ export interface RestRequestAuthorizerOptions extends RestTokenAuthorizerOptions
   /** Where the token is. Default `{ header: 'Authorization' }`. */
   readonly tokenSource?: TokenSource;
 }
+
+/** The keys of {@link RestRequestAuthorizerOptions}: anything else is refused. */
+const REST_REQUEST_KEYS = optionKeys<RestRequestAuthorizerOptions>({
+  verifier: true,
+  require: true,
+  allowBareToken: true,
+  context: true,
+  onEvent: true,
+  routes: true,
+  defaultPolicy: true,
+  usageIdentifierKey: true,
+  tokenSource: true,
+});
 
 /**
  * A REST TOKEN authorizer handler. Assignable to `@types/aws-lambda`'s
@@ -128,6 +153,7 @@ function methodArnOf(
 export function createRestTokenAuthorizer(
   options: RestTokenAuthorizerOptions,
 ): RestTokenAuthorizerHandler {
+  checkOptionKeys(options, REST_TOKEN_KEYS, 'createRestTokenAuthorizer');
   const resolved = resolveOptions('rest-token', options);
   const table = resolveRoutes(options);
   const usage = options.usageIdentifierKey;
@@ -169,6 +195,7 @@ export function createRestTokenAuthorizer(
 export function createRestRequestAuthorizer(
   options: RestRequestAuthorizerOptions,
 ): RestRequestAuthorizerHandler {
+  checkOptionKeys(options, REST_REQUEST_KEYS, 'createRestRequestAuthorizer');
   const resolved = resolveOptions('rest-request', options);
   const table = resolveRoutes(options);
   const source = checkTokenSource(options.tokenSource ?? DEFAULT_TOKEN_SOURCE);

@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionKeys } from '@cognito-guard/core';
 import type { IamAuthorizerResult, WebSocketConnectAuthorizerEvent } from './events.js';
 import { type MethodArn, parseMethodArn } from './method-arn.js';
 import { type AuthorizerOptions, resolveOptions } from './options.js';
@@ -26,6 +27,16 @@ export interface WebSocketAuthorizerOptions extends AuthorizerOptions {
    */
   readonly tokenSource?: TokenSource;
 }
+
+/** The keys of {@link WebSocketAuthorizerOptions}: anything else (`routes` too) is refused. */
+const WEBSOCKET_KEYS = optionKeys<WebSocketAuthorizerOptions>({
+  verifier: true,
+  require: true,
+  allowBareToken: true,
+  context: true,
+  onEvent: true,
+  tokenSource: true,
+});
 
 /**
  * A WebSocket `$connect` authorizer handler.
@@ -61,6 +72,7 @@ export type WebSocketAuthorizerHandler = (
 export function createWebSocketAuthorizer(
   options: WebSocketAuthorizerOptions,
 ): WebSocketAuthorizerHandler {
+  checkOptionKeys(options, WEBSOCKET_KEYS, 'createWebSocketAuthorizer');
   const resolved = resolveOptions('websocket', options);
   const source = checkTokenSource(options.tokenSource ?? DEFAULT_TOKEN_SOURCE);
   return async (event) => {

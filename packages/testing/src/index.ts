@@ -1,3 +1,24 @@
+export type {
+  ApiRequestOptions,
+  AppSyncAuthorizerEventOptions,
+  AppSyncResolverEventOptions,
+  EventTokenSource,
+  HttpApiV1AuthorizerTestEvent,
+  HttpApiV2AuthorizerTestEvent,
+  RequestEventOptions,
+  TokenEventOptions,
+  WebSocketConnectAuthorizerTestEvent,
+} from './events.js';
+export {
+  appSyncAuthorizerEvent,
+  appSyncCognitoResolverEvent,
+  appSyncLambdaResolverEvent,
+  httpApiV1AuthorizerEvent,
+  httpApiV2AuthorizerEvent,
+  restRequestAuthorizerEvent,
+  restTokenAuthorizerEvent,
+  webSocketConnectAuthorizerEvent,
+} from './events.js';
 export type { SignOptions, TestIssuer, TestIssuerOptions } from './issuer.js';
 export { createTestIssuer } from './issuer.js';
 export type { Misbehaviour } from './jwks-server.js';

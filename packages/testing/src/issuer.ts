@@ -41,6 +41,23 @@ export interface TestIssuerOptions {
 }
 
 /**
+ * The keys of {@link TestIssuerOptions}; anything else is refused. The compiler checks the list
+ * against the type both ways. (The kit does not depend on `@cognito-guard/core` at run time, so
+ * it can stand in for Cognito in front of any verifier; core's `checkOptionKeys` does the same
+ * for the other packages.)
+ */
+const ISSUER_OPTION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({
+    userPoolId: true,
+    clientId: true,
+    https: true,
+    clock: true,
+    modulusLength: true,
+    issuerForm: true,
+  } satisfies { readonly [K in keyof TestIssuerOptions]-?: true }),
+);
+
+/**
  * Options of {@link TestIssuer.sign}.
  *
  * @example
@@ -157,6 +174,15 @@ const MAX_MODULUS_LENGTH = 8192;
  * await verifier.verify(await issuer.mintAccessToken());
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createTestIssuer takes an options object');
+  }
+  for (const key of Object.keys(options)) {
+    // A misspelt option (`userPoolID`) would otherwise give a default pool, silently.
+    if (!ISSUER_OPTION_KEYS.has(key)) {
+      throw new TypeError(`unknown createTestIssuer option ${JSON.stringify(key)}`);
+    }
+  }
   const userPoolId = options.userPoolId ?? DEFAULT_USER_POOL_ID;
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clock = options.clock ?? Date.now;

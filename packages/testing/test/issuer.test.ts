@@ -63,6 +63,15 @@ describe('createTestIssuer', () => {
     await expect(createTestIssuer({ modulusLength: n })).rejects.toThrow(TypeError);
   });
 
+  it.each(['userPoolID', 'region', 'issuer'])(
+    'rejects the unknown option %j, naming it',
+    async (key) => {
+      await expect(createTestIssuer({ [key]: 'x' } as never)).rejects.toThrow(
+        `unknown createTestIssuer option "${key}"`,
+      );
+    },
+  );
+
   it('serves the key set as Cognito does', async () => {
     const res = await httpGet(issuer.jwksUri);
 
