@@ -1,7 +1,7 @@
 /**
  * C2SP/wycheproof vectors (commit dac1dd4, Apache License 2.0), driven through the verifier's
- * own layers. The data is read from ../shared/fixtures/wycheproof (its LICENSE beside it) and
- * never copied into this repository.
+ * own layers. The data is copied unedited into test/fixtures/wycheproof, with the upstream
+ * LICENSE and a README of where each file came from.
  *
  * How each file maps onto cognito-guard (security-rules.md §4):
  *
@@ -33,7 +33,7 @@ import { checkHeader } from '../../packages/core/src/header.js';
 import { admitKey } from '../../packages/core/src/key-policy.js';
 import { parseStrictJsonObject } from '../../packages/core/src/strict-json.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/fixtures/wycheproof/', import.meta.url));
+const DIR = fileURLToPath(new URL('../fixtures/wycheproof/', import.meta.url));
 
 interface Vector {
   tcId: number;
