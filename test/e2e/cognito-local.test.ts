@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cognitoClient, type Emulator, registerFlows, TIMEOUT_MS } from './emulator-flows.js';
 
 /**
- * End to end against Cognito emulators (reference: local-emulators.md §1 and §4.1).
+ * End to end against Cognito emulators: cognito-local (npm) and, when installed, moto_server.
  *
  * cognito-local 5.3.0 runs in-process in "realistic mode": a seeded `us-east-1_…` pool and
  * `TokenConfig.IssuerDomain` = the real Cognito domain, so its tokens carry the production
@@ -38,7 +38,7 @@ async function startCognitoLocal(): Promise<Emulator> {
   writeFileSync(
     join(dir, '.cognito', 'config.json'),
     JSON.stringify({
-      // Plain usernames instead of emails (§1.2), the real issuer domain (§1.6), and the
+      // Plain usernames instead of emails, the real issuer domain ("realistic mode"), and the
       // server bound to loopback on an ephemeral port.
       UserPoolDefaults: { UsernameAttributes: [] },
       TokenConfig: { IssuerDomain: 'https://cognito-idp.us-east-1.amazonaws.com' },

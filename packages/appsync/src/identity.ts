@@ -3,7 +3,8 @@ import { fromResolverContext } from './resolver-context.js';
 
 /**
  * The identities the resolver guard trusts without re-verifying a token: AppSync verified
- * them already (aws-contracts.md §7.2).
+ * them already (`ctx.identity`,
+ * https://docs.aws.amazon.com/appsync/latest/devguide/resolver-context-reference-js.html).
  *
  * - `cognito`: `AMAZON_COGNITO_USER_POOLS` mode (`sub`, `issuer`, `username`, `claims`,
  *   `groups`, `sourceIp`, `defaultAuthStrategy`);
@@ -68,7 +69,7 @@ function claimType(detail: string): AuthError {
   return new AuthError('CLAIM_TYPE', { cause: detail });
 }
 
-/** Tells the identity modes apart (aws-contracts.md §7.2, "Detecting the mode at runtime"). */
+/** Tells the identity modes apart by the members each mode's `ctx.identity` has. */
 function modeOf(identity: Readonly<Record<string, unknown>>): IdentityMode | undefined {
   if (Object.hasOwn(identity, 'resolverContext')) return 'lambda';
   if (isRecord(own(identity, 'claims')) && typeof own(identity, 'issuer') === 'string') {
@@ -128,7 +129,7 @@ function fromClaims(
   if (username !== undefined && typeof username !== 'string') throw claimType('username');
 
   // `identity.groups` is null or absent for a user without groups, and absent in the AppSync
-  // simulator; `cognito:groups` is where it comes from (aws-contracts.md §7.2).
+  // simulator; `cognito:groups` is where it comes from (samples in test/fixtures/aws-events).
   const identityGroups = mode === 'cognito' ? stringList(own(identity, 'groups'), 'groups') : [];
   const claimGroups = stringList(own(claims, 'cognito:groups'), 'cognito:groups');
   const groups =

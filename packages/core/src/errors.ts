@@ -98,7 +98,7 @@ const STATUS: Readonly<Record<ErrorKind, number>> = {
 
 /**
  * Fixed, generic text per code. Messages never carry the token or any value taken from it
- * (security-rules.md R34, R35): the detail, where there is any, is in `cause`.
+ * (SECURITY.md R34, R35): the detail, where there is any, is in `cause`.
  */
 const MESSAGES: Readonly<Record<ErrorCode, string>> = {
   NO_CREDENTIALS: 'A bearer token is required',
