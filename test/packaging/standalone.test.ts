@@ -77,4 +77,13 @@ describe('the repository on its own', () => {
       expect(pkg.bugs?.url, p).toBe(`${REPOSITORY}/issues`);
     }
   });
+
+  it('builds every package before it is packed, so a clean clone packs dist/', () => {
+    for (const p of PACKAGES) {
+      const pkg = JSON.parse(read(`packages/${p}/package.json`)) as {
+        scripts?: Record<string, string>;
+      };
+      expect(pkg.scripts?.prepack, p).toBe('tsc -b');
+    }
+  });
 });
