@@ -13,7 +13,7 @@ function verdict(ok) {
 
 const us = (s) => `${fmt(s.median)} µs (${fmtRange(s)})`;
 
-/** Each DESIGN.md §5 target with the measured figure and whether it holds. */
+/** Each of the project's performance targets with the measured figure and whether it holds. */
 export function evaluateTargets(r) {
   const rows = [];
   const v = r.verify?.results;
@@ -137,7 +137,7 @@ export function evaluateTargets(r) {
       measured: `${fmtRatio(size)} (${fmtBytes(l.bundles.ours.bytes)} vs ${fmtBytes(l.bundles['aws-jwt-verify'].bytes)}); gzipped ${fmtRatio(gz)}`,
       ok: size <= 2,
       why:
-        'the bundle carries the two dependencies DESIGN.md §2 chose: lru-cache and aws-jwt-verify ' +
+        'the bundle carries the two dependencies chosen for core (its README, "Why these dependencies"): lru-cache and aws-jwt-verify ' +
         '(section 6 lists the bytes of each). Core uses aws-jwt-verify only for its Cognito claim ' +
         'rules, its user-pool-id grammar and its JwksCache type, but its module graph does not ' +
         'tree-shake. A scratch build with a 60-line Map cache and those 15 lines of our own ' +
@@ -468,10 +468,10 @@ export function renderReport(r) {
       'figure below carries the median number of cores other processes used while it was ' +
       'measured ("background cores"); with 2 cores, figures taken above ~0.3 are noisy. Compare ' +
       'ratios within this run, not absolute figures across machines (bare `crypto.verify` here is ' +
-      `${r.verify ? `${fmt(r.verify.results.crypto.distinct.median)} µs` : 'n/a'}; DESIGN.md's baseline machine did it in 16.8 µs).`,
+      `${r.verify ? `${fmt(r.verify.results.crypto.distinct.median)} µs` : 'n/a'}; the 2-core machine the targets were first measured on did it in 16.8 µs).`,
   );
   out.push('');
-  out.push('## Targets (DESIGN.md §5)');
+  out.push('## Targets (each a ratio measured side by side in this run)');
   out.push('');
   out.push(
     table(

@@ -3,9 +3,9 @@ import type { TestIssuer } from '@cognito-guard/testing';
 import type { OutcomeKind, RouteRule, Surface } from './driver.js';
 
 /**
- * The adapter conformance table: one list of cases, run against every adapter. Each case
- * states the AuthError code it must produce (`null`: allowed) and the HTTP answer of the
- * Express/Fastify surface (DESIGN.md §3, RFC 6750 §3). Other surfaces map the code through
+ * The adapter conformance table: one list of cases, run against every adapter. Each case states the
+ * AuthError code it must produce (`null`: allowed) and the HTTP answer of the Express/Fastify
+ * surface (SECURITY.md surface table, RFC 6750 §3). Other surfaces map the code through
  * {@link OUTCOMES}.
  */
 
@@ -86,7 +86,7 @@ const reader = (ctx: CaseContext) =>
   });
 
 export const CASES: readonly ConformanceCase[] = [
-  // Transport (RFC 6750 §2, §3; security-rules.md R29-R33).
+  // Transport (RFC 6750 §2, §3; SECURITY.md R29-R33).
   {
     name: 'answers 401 with a bare challenge when there is no Authorization header',
     code: 'NO_CREDENTIALS',
@@ -148,7 +148,7 @@ export const CASES: readonly ConformanceCase[] = [
     }),
   },
 
-  // The token (DESIGN.md §4; security-rules.md R18, R23-R25).
+  // The token (SECURITY.md R18, R23-R25).
   {
     name: 'answers 401 invalid_token to an expired token',
     code: 'EXPIRED',
@@ -218,7 +218,7 @@ export const CASES: readonly ConformanceCase[] = [
     request: async (ctx) => ({ path: '/admin', headers: [bearer(await reader(ctx))] }),
   },
 
-  // Availability (security-rules.md R38, §10.7).
+  // Availability (SECURITY.md R38, decision 7).
   {
     name: 'answers 503 with Retry-After to an unknown kid while the JWKS is down',
     code: 'JWKS_UNAVAILABLE',
@@ -304,10 +304,10 @@ export const CASES: readonly ConformanceCase[] = [
 ];
 
 /**
- * What each surface answers, by the class of the code (DESIGN.md §3 "Error codes and what each
- * surface answers"). The HTTP row is checked in detail against each case's `http`; the others
- * are for the Lambda and AppSync drivers. Sources for the API Gateway rows: the table in
- * DESIGN.md, which the Lambda adapter checks against AWS's documentation.
+ * What each surface answers, by the class of the code (SECURITY.md, "What each surface
+ * answers"). The HTTP row is checked in detail against each case's `http`; the others
+ * are for the Lambda and AppSync drivers. Sources for the API Gateway rows: that table, and
+ * the AWS pages it links, which the Lambda adapter's README discusses.
  */
 export const OUTCOMES: Readonly<
   Record<Surface, Readonly<Record<ErrorKind | 'allowed', OutcomeKind>>>

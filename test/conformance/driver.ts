@@ -9,7 +9,7 @@ import type { ErrorCode, Verifier } from '@cognito-guard/core';
  * framework is a dependency; the runners here (`express4.test.ts`, …) plug them in.
  */
 
-/** Which answer table of DESIGN.md §3 an adapter follows. */
+/** Which column of the SECURITY.md surface table an adapter follows. */
 export type Surface =
   /** Express and Fastify: RFC 6750 status codes and challenges. */
   | 'http'

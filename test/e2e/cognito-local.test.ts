@@ -27,6 +27,15 @@ import { cognitoClient, type Emulator, registerFlows, TIMEOUT_MS } from './emula
  * block is not registered at all and one line on stderr says so.
  */
 
+// Quiet third-party notices a reader of the test log would wonder about, set before either SDK
+// is loaded or constructed (this file runs in its own process): cognito-local loads the AWS SDK
+// v2, which prints its end-of-support notice unless this variable exists
+// (aws-sdk/lib/maintenance_mode_message.js), and the v3 client warns on Node < 22 that later
+// releases will need Node 22 unless this one is "true"
+// (@aws-sdk/core, emitWarningIfUnsupportedVersion). Neither changes what is tested.
+process.env['AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE'] = '1';
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
 const SEEDED_POOL = 'us-east-1_E2eLocal1';
 
 interface CognitoLocal {
@@ -42,7 +51,7 @@ async function startCognitoLocal(): Promise<Emulator> {
   writeFileSync(
     join(dir, '.cognito', 'config.json'),
     JSON.stringify({
-      // Plain usernames instead of emails (§1.2), the real issuer domain (§1.6), and the
+      // Plain usernames instead of emails, the real issuer domain ("realistic mode"), and the
       // server bound to loopback on an ephemeral port.
       UserPoolDefaults: { UsernameAttributes: [] },
       TokenConfig: { IssuerDomain: 'https://cognito-idp.us-east-1.amazonaws.com' },

@@ -3,7 +3,7 @@
 // `files`, `types`) and @arethetypeswrong/cli (what TypeScript resolves under node16/nodenext
 // and bundlers). Both pack the package first, so they see exactly the tarball's contents.
 //
-// attw runs with `--profile esm-only`: the packages are ESM only by design (DESIGN.md §2),
+// attw runs with `--profile esm-only`: the packages are ESM only by design (`type: module`),
 // `engines.node` >= 20.19 where `require()` of ESM works, so the node10 and "CJS importing
 // ESM" resolutions attw reports for older setups do not apply.
 //

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import {
   copyFileSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -29,9 +29,34 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixture', import.meta.url));
 const PACKAGES = ['core', 'testing', 'express', 'fastify', 'lambda', 'appsync'] as const;
 const LONG = 180_000;
+/** The one repository URL every package.json and SECURITY.md use. */
+const REPOSITORY = 'https://github.com/cognito-guard/cognito-guard';
+/**
+ * Names of design notes that live outside this repository; a user cannot follow them. Spelled
+ * in pieces so that this file does not match its own search.
+ */
+const OUTSIDE_REFERENCE = new RegExp(
+  [
+    'DESIGN\\.md',
+    'security-' + 'rules',
+    'aws-' + 'contracts',
+    'local-' + 'emulators',
+    '\\.\\./' + 'shared',
+  ].join('|'),
+);
+
+interface PackageMeta {
+  repository?: unknown;
+  homepage?: string;
+  bugs?: unknown;
+  license?: string;
+  keywords?: string[];
+}
 
 let work: string;
 let project: string;
+/** The file list of each package's tarball, as `tar -tzf` prints it (`package/...`). */
+const contents = new Map<string, string[]>();
 
 async function sh(cmd: string, args: string[], cwd: string, timeout = 120_000) {
   try {
@@ -45,10 +70,10 @@ async function sh(cmd: string, args: string[], cwd: string, timeout = 120_000) {
 }
 
 beforeAll(async () => {
-  // CI runs `pnpm build` before the tests; a bare `pnpm test` may not have.
-  if (PACKAGES.some((p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')))) {
-    await sh('pnpm', ['build'], root);
-  }
+  // Each package's `prepack` runs `tsc -b`. Building once here first (a no-op when `dist/` is
+  // up to date, as after CI's `pnpm build`) keeps the six packs below from rebuilding core
+  // concurrently into the same directory.
+  await sh('pnpm', ['build'], root, LONG);
   work = mkdtempSync(join(tmpdir(), 'cognito-guard-pack-'));
   const tarballs = join(work, 'tarballs');
   project = join(work, 'project');
@@ -65,6 +90,11 @@ beforeAll(async () => {
     const file = files.find((f) => f.startsWith(`cognito-guard-${p}-`) && f.endsWith('.tgz'));
     if (file === undefined) throw new Error(`no tarball for ${p}`);
     dependencies[`@cognito-guard/${p}`] = `file:../tarballs/${file}`;
+    const { stdout } = await sh('tar', ['-tzf', join(tarballs, file)], work);
+    contents.set(
+      p,
+      stdout.split('\n').filter((line) => line !== ''),
+    );
   }
   writeFileSync(
     join(project, 'package.json'),
@@ -91,6 +121,47 @@ afterAll(() => {
 });
 
 describe('the packed tarballs', () => {
+  it.each(PACKAGES)('@cognito-guard/%s carries the build, its README and LICENSE', (p) => {
+    const files = contents.get(p) ?? [];
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'README.md', 'LICENSE', 'package.json']) {
+      expect(files).toContain(`package/${f}`);
+    }
+    // Sources and build state stay out: the tarball is what `files` lists, minus tsc's cache.
+    expect(files.filter((f) => f.startsWith('package/src/') || f.endsWith('.tsbuildinfo'))).toEqual(
+      [],
+    );
+  });
+
+  it.each(PACKAGES)(
+    '@cognito-guard/%s names its repository, homepage, tracker and licence',
+    async (p) => {
+      const pkg = JSON.parse(
+        readFileSync(join(project, 'node_modules/@cognito-guard', p, 'package.json'), 'utf8'),
+      ) as PackageMeta;
+      expect(pkg.repository).toEqual({
+        type: 'git',
+        url: `git+${REPOSITORY}.git`,
+        directory: `packages/${p}`,
+      });
+      expect(pkg.homepage).toBe(`${REPOSITORY}/tree/main/packages/${p}#readme`);
+      expect(pkg.bugs).toEqual({ url: `${REPOSITORY}/issues` });
+      expect(pkg.license).toBe('Apache-2.0');
+      expect(pkg.keywords).toEqual(expect.arrayContaining(['cognito', 'jwt']));
+    },
+  );
+
+  it('ships declarations that name no document outside the repository', () => {
+    const offenders: string[] = [];
+    for (const p of PACKAGES) {
+      const dist = join(project, 'node_modules/@cognito-guard', p, 'dist');
+      for (const f of readdirSync(dist).filter((name) => name.endsWith('.d.ts'))) {
+        if (OUTSIDE_REFERENCE.test(readFileSync(join(dist, f), 'utf8')))
+          offenders.push(`${p}/${f}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('rewrites workspace dependencies to the released version', async () => {
     const { stdout } = await sh('npm', ['ls', '--all', '--json', '@cognito-guard/core'], project);
     expect(stdout).not.toContain('workspace:');

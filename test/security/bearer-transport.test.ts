@@ -1,5 +1,5 @@
 /**
- * Attack class 19 of security-rules.md §3 (Authorization-header parsing traps) and rules
+ * Attack class 19 of SECURITY.md (Authorization-header parsing traps) and rules
  * R29-R35: the scheme is case-insensitive, the separator is ASCII space only, one method per
  * request, no query tokens by default, RFC 6750 challenges, and no token in any error.
  *
@@ -178,7 +178,7 @@ describe('bearer transport', () => {
         server.close();
       }
       expect(seen).toHaveLength(2);
-      // §0.4: req.headers has only the first value; the proxy may have used the second.
+      // pitfall 4: req.headers has only the first value; the proxy may have used the second.
       expect(seen[0]!.first).toBe(`Bearer ${token}`);
       expect(seen[0]!.code).toBe('BAD_REQUEST');
       expect(seen[1]!.code).toBe('BAD_REQUEST');

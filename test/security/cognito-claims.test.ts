@@ -1,7 +1,7 @@
 /**
- * Attack classes 13-15 of security-rules.md §3: a valid signature from the wrong issuer, an
- * ID token where an access token is expected (and the reverse, RFC 8725 §2.8 cross-JWT
- * confusion), and client_id / aud mismatches. Rules R23-R27, Cognito profile (§0.8).
+ * Attack classes 13-15 of SECURITY.md: a valid signature from the wrong issuer, an ID token where
+ * an access token is expected (and the reverse, RFC 8725 §2.8 cross-JWT confusion), and client_id /
+ * aud mismatches. Rules R23-R27, Cognito profile (SECURITY.md, pitfall 8).
  *
  * Every token here is validly signed by the pool's own key: only the claim under test is
  * wrong. The issuer is compared before any key lookup, so an issuer variant must never make

@@ -1,7 +1,7 @@
 /**
- * Differential test against aws-jwt-verify 5.2.1 (CognitoJwtVerifier, the AWS reference
- * library; security-rules.md §1 #10, §5), on named classes of mutated tokens and on random
- * mutations:
+ * Differential test against aws-jwt-verify 5.2.1 (CognitoJwtVerifier, the AWS reference library;
+ * SECURITY.md, "Where we are stricter than aws-jwt-verify"), on named classes of mutated tokens and
+ * on random mutations:
  *   - whenever cognito-guard accepts a token, aws-jwt-verify accepts it too (we are never
  *     laxer);
  *   - every class we reject and it accepts is listed below with the reason, and the list is
@@ -137,27 +137,28 @@ interface TokenClass {
 
 /** Classes we reject and aws-jwt-verify accepts: the reason is the rule that makes us stricter. */
 const DOCUMENTED_DIVERGENCES: Readonly<Record<string, string>> = {
-  'exp missing': 'exp is required (R19, §10.3); aws-jwt-verify only checks exp when present',
+  'exp missing': 'exp is required (R19, decision 3); aws-jwt-verify only checks exp when present',
   'exp of 1e300': 'lifetime cap: exp - iat <= 86400 s and exp <= now + 86400 s (R21)',
   'iat one year in the future': 'iat must not be in the future beyond the tolerance (R21)',
   'lifetime of two days': 'Cognito tokens live at most one day; exp - iat <= 86400 s (R21)',
-  'iat missing': 'iat is required (R21, §10.3)',
-  'sub missing': 'sub is a required non-empty string (R26, §10.3)',
+  'iat missing': 'iat is required (R21, decision 3)',
+  'sub missing': 'sub is a required non-empty string (R26, decision 3)',
   'sub empty': 'sub is a required non-empty string (R26)',
   'header with = padding, signed over it': 'strict unpadded base64url (R02)',
   'signature with = padding appended':
     'strict unpadded base64url (R02); otherwise one token has several spellings',
   'signature with non-zero trailing bits':
     'canonical base64url only (R02): "QQ" and "QR" must not both decode to "A"',
-  'duplicate token_use (id first, access last)': 'duplicate JSON members are rejected (R04, §10.1)',
-  'unknown crit header': 'crit is rejected (R10, RFC 7515 §4.1.11, §10.2)',
-  'jku header': 'header allowlist alg/kid/typ (R11, §10.2); aws-jwt-verify ignores jku',
-  'x5u header': 'header allowlist (R11, §10.2)',
-  'embedded jwk header (key still the pool key)': 'header allowlist (R11, §10.2)',
+  'duplicate token_use (id first, access last)':
+    'duplicate JSON members are rejected (R04, decision 1)',
+  'unknown crit header': 'crit is rejected (R10, RFC 7515 §4.1.11, decision 2)',
+  'jku header': 'header allowlist alg/kid/typ (R11, decision 2); aws-jwt-verify ignores jku',
+  'x5u header': 'header allowlist (R11, decision 2)',
+  'embedded jwk header (key still the pool key)': 'header allowlist (R11, decision 2)',
   'typ at+jwt': 'typ, if present, must be JWT (R11; Cognito sends no typ)',
-  'unknown header member': 'header allowlist (R11, §10.2)',
+  'unknown header member': 'header allowlist (R11, decision 2)',
   'cognito:groups as a string':
-    'claim types are strict: cognito:groups is an array of strings (R26, §10.6)',
+    'claim types are strict: cognito:groups is an array of strings (R26, decision 6)',
   'cognito:groups holding a number': 'cognito:groups is an array of strings (R26)',
   'auth_time as a string': 'NumericDate claims are numbers (R26)',
   'username as a number': 'username is a string (R26)',
@@ -166,15 +167,16 @@ const DOCUMENTED_DIVERGENCES: Readonly<Record<string, string>> = {
   '__proto__ carrying groups':
     'a __proto__ member is refused (R28); aws-jwt-verify strips it and accepts the rest of the token',
   'invalid UTF-8 inside a claim value':
-    'header and payload must be valid UTF-8 (R03, §10.9); aws-jwt-verify decodes leniently, replacing bad bytes with U+FFFD',
-  'custom claim nested 40 levels deep': 'JSON nesting is capped at 32 levels before parsing (§0.6)',
+    'header and payload must be valid UTF-8 (R03, decision 9); aws-jwt-verify decodes leniently, replacing bad bytes with U+FFFD',
+  'custom claim nested 40 levels deep':
+    'JSON nesting is capped at 32 levels before parsing (pitfall 6)',
   'kid with a space (served by the pool)':
     'kid is 1-256 printable ASCII characters without spaces (R12)',
-  'token of 20 KB': 'total token size cap of 16 KiB, checked before decoding (R39, §10.10)',
+  'token of 20 KB': 'total token size cap of 16 KiB, checked before decoding (R39, decision 10)',
   'key of 1024 bits': 'RSA modulus >= 2048 bits (R16, RFC 7518 §3.3)',
-  'key with e = 3': 'e = 65537 only (R16, §10.5)',
+  'key with e = 3': 'e = 65537 only (R16, decision 5)',
   'key with e = 1 and a signature forged without the private key':
-    'e = 65537 only (R16): with e = 1 anyone can forge an RS256 signature, and node:crypto verifies it (§0.1)',
+    'e = 65537 only (R16): with e = 1 anyone can forge an RS256 signature, and node:crypto verifies it (pitfall 1)',
   'kid listed twice in the JWKS': 'a duplicate kid is ambiguous: neither key is used (R17)',
 };
 
@@ -185,7 +187,7 @@ const CLASSES: readonly TokenClass[] = [
     name: 'header spelled with JSON escapes',
     build: () => key.sign(`{"\\u0061lg":"RS256","kid":"${key.kid}"}`, claimsText()),
   },
-  // Stricter claims (§5)
+  // Stricter claims (SECURITY.md, "Where we are stricter")
   { name: 'exp missing', build: () => signed(claims({ exp: undefined })) },
   { name: 'exp of 1e300', build: () => signed(claims({ exp: 1e300 })) },
   {
@@ -301,7 +303,7 @@ const CLASSES: readonly TokenClass[] = [
   {
     name: 'key with e = 1 and a signature forged without the private key',
     build: () => {
-      // With e = 1 the "signature" is the PKCS#1 v1.5 encoding of the hash (§0.1).
+      // With e = 1 the "signature" is the PKCS#1 v1.5 encoding of the hash (pitfall 1).
       const input = `${b64u(JSON.stringify({ alg: 'RS256', kid: 'diff-e1' }))}.${b64u(claimsText())}`;
       const digestInfo = Buffer.concat([
         Buffer.from('3031300d060960864801650304020105000420', 'hex'),
@@ -384,7 +386,7 @@ describe('differential: cognito-guard vs aws-jwt-verify', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       version: string;
     };
-    // security-rules.md §5 records the observed behaviour of exactly this version.
+    // SECURITY.md ("Where we are stricter") records the observed behaviour of exactly this version.
     expect(manifest.version).toBe('5.2.1');
     expect(typeof aws.CognitoJwtVerifier.create).toBe('function');
   });

@@ -1,8 +1,8 @@
 /**
- * Attack classes 8-12 of security-rules.md §3: oversized tokens and many dots, duplicate JSON
+ * Attack classes 8-12 of SECURITY.md: oversized tokens and many dots, duplicate JSON
  * members, non-canonical base64url, extra segments / JWE / JSON serialization, empty or
- * garbage signatures; plus the UTF-8 and JSON-shape rules (R01-R06, R39, §10.1, §10.9,
- * §10.10).
+ * garbage signatures; plus the UTF-8 and JSON-shape rules (R01-R06, R39, decision 1, decision 9,
+ * decision 10).
  *
  * Every token here that is rejected for its encoding carries a signature that is valid over
  * its exact bytes (made by a key the JWKS serves), so the defect under test is the only thing
@@ -247,7 +247,7 @@ describe('encoding and structure', () => {
     });
   });
 
-  describe('UTF-8 (R03, §10.9)', () => {
+  describe('UTF-8 (R03, decision 9)', () => {
     const claimWithBytes = (bytes: number[]) => {
       const [before, after] = claimsText({ username: '\u0000' }).split('\\u0000') as [
         string,
@@ -325,7 +325,7 @@ describe('encoding and structure', () => {
       ).toBe('MALFORMED');
     });
 
-    it('3,000 levels of nesting in a claim (reviver stack overflow, §0.6): answers MALFORMED, not a crash', async () => {
+    it('3,000 levels of nesting in a claim (reviver stack overflow, pitfall 6): answers MALFORMED, not a crash', async () => {
       const deep = withMember(claimsText(), `"custom:d":${'['.repeat(3000)}${']'.repeat(3000)}`);
       expect(await rejectionCode(verifier.verify(withPayloadBytes(deep)))).toBe('MALFORMED');
     });
@@ -337,7 +337,7 @@ describe('encoding and structure', () => {
     });
   });
 
-  describe('duplicate JSON members (class 9, R04, §10.1)', () => {
+  describe('duplicate JSON members (class 9, R04, decision 1)', () => {
     it('duplicate token_use in the payload (id first, access last): answers MALFORMED', async () => {
       const text = withMember(claimsText({ token_use: 'id' }), '"token_use":"access"');
       expect(await rejectionCode(verifier.verify(withPayloadBytes(text)))).toBe('MALFORMED');

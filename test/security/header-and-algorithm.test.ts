@@ -1,8 +1,8 @@
 /**
- * Attack classes 1, 2, 4, 5 and 20 of security-rules.md §3: `alg: none` in all its spellings,
+ * Attack classes 1, 2, 4, 5 and 20 of SECURITY.md: `alg: none` in all its spellings,
  * RS/HS confusion with the public key as the HMAC secret, a legitimate key used with another
  * algorithm (PS256, RS512), embedded or remote attacker keys (`jwk`, `jku`, `x5u`, `x5c`),
- * `crit`, and the ES256 "psychic signature". Rules R07-R11, R14, §10.2.
+ * `crit`, and the ES256 "psychic signature". Rules R07-R11, R14, decision 2.
  *
  * The header is checked before any key is looked up, so none of these tokens may cause a
  * request to any URL: an EVIL server counts connections and must stay at zero.
@@ -97,8 +97,8 @@ describe('header and algorithm', () => {
     );
 
     it('alg none in all four spellings with an empty signature (the unsecured-JWT form jwt_tool sends): answers ALG_NOT_ALLOWED', async () => {
-      // RFC 7519 §6.1: an Unsecured JWT is `header.payload.` with an empty signature. §3.1 of
-      // security-rules.md: compare alg against the allowlist before anything else.
+      // RFC 7519 §6.1: an Unsecured JWT is `header.payload.` with an empty signature. SECURITY.md
+      // attack class 1: compare alg against the allowlist before anything else.
       for (const alg of spellings) {
         const h = b64u(JSON.stringify({ alg, kid: issuer.currentKid }));
         expect(await rejectionCode(verifier.verify(`${h}.${payloadSegment()}.`))).toBe(
@@ -257,7 +257,8 @@ describe('header and algorithm', () => {
         const url = `${evil.url}/${issuer.userPoolId}/.well-known/jwks.json`;
         const token = attacker.sign({ alg: 'RS256', kid: attacker.kid, [name]: url }, claims());
         expect(await rejectionCode(verifier.verify(token))).toBe('HEADER_NOT_ALLOWED');
-        // A legitimately signed token that merely carries the URL is refused too (policy §10.2).
+        // A legitimately signed token that merely carries the URL is refused too (policy decision
+        // 2).
         expect(
           await rejectionCode(
             verifier.verify(await issuer.mintAccessToken({ header: { [name]: url } })),
@@ -273,7 +274,7 @@ describe('header and algorithm', () => {
     });
   });
 
-  describe('crit and other header parameters (class 5, R10, R11, §10.2)', () => {
+  describe('crit and other header parameters (class 5, R10, R11, decision 2)', () => {
     it.each([
       ['crit naming an unknown extension', { crit: ['x-ext'], 'x-ext': 1 }],
       ['an empty crit', { crit: [] }],

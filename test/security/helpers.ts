@@ -202,7 +202,7 @@ export function accessClaims(
 }
 
 /**
- * A loopback HTTP server that only counts: the EVIL server of security-rules.md §8. Any
+ * A loopback HTTP server that only counts: the EVIL server. Any
  * connection to it means the verifier followed a URL it must never follow.
  */
 export interface EvilServer {

@@ -1,6 +1,6 @@
 /**
- * Attack classes 6 and 7 of security-rules.md §3 (unknown-kid flood, hostile JWKS responses)
- * and rules R14, R36-R38, with the method of §8: real HTTPS servers on 127.0.0.1 with
+ * Attack classes 6 and 7 of SECURITY.md (unknown-kid flood, hostile JWKS responses)
+ * and rules R14, R36-R38, tested with real HTTPS servers on 127.0.0.1 with
  * throwaway CAs, an EVIL server that only counts, an injected clock for TTLs and cooldowns,
  * bounded loops (<= 1000 requests per test) and bounded time.
  *
@@ -625,7 +625,7 @@ describe('a misbehaving JWKS server', () => {
     });
   });
 
-  describe('outage and recovery (R38, §10.7)', () => {
+  describe('outage and recovery (R38, decision 7)', () => {
     const outages: [string, string, Parameters<TestIssuer['misbehave']>[0]][] = [
       ['down', 'JWKS_UNAVAILABLE', { kind: 'down' }],
       ['hanging', 'JWKS_UNAVAILABLE', { kind: 'hang' }],

@@ -1,9 +1,9 @@
 /**
- * Attack classes 3, 13 (keys), 17 and 21 of security-rules.md §3: kid injection, a key from
+ * Attack classes 3, 13 (keys), 17 and 21 of SECURITY.md: kid injection, a key from
  * another pool, duplicate kids, and weak keys (1024 bits, e = 1 with an actual forgery,
- * e = 3, use: enc, ...). Rules R12, R15-R18, §10.5.
+ * e = 3, use: enc, ...). Rules R12, R15-R18, decision 5.
  *
- * Node's crypto accepts every weak key below and verifies their signatures (§0.1); each
+ * Node's crypto accepts every weak key below and verifies their signatures (pitfall 1); each
  * weak-key test shows that first, so the KEY_REJECTED that follows is the verifier's own
  * policy and not an accident of OpenSSL.
  */
@@ -294,7 +294,7 @@ describe('key selection', () => {
     });
   });
 
-  describe('weak and misused keys (class 21, R16, §10.5)', () => {
+  describe('weak and misused keys (class 21, R16, decision 5)', () => {
     /** Serves `jwk` next to the pool key and returns the verifier's answer for `token`. */
     async function answerFor(jwk: Record<string, unknown>, token: string) {
       serve(...issuer.jwks().keys, jwk);

@@ -1,7 +1,7 @@
 /**
- * Attack class 22 of security-rules.md §3 and rules R13 and R28: a signed `__proto__` (or
+ * Attack class 22 of SECURITY.md and rules R13 and R28: a signed `__proto__` (or
  * `constructor`, `prototype`) member must have neither a local effect (the claims or header
- * object inheriting attacker values, §0.5) nor a global one (Object.prototype changed for the
+ * object inheriting attacker values, pitfall 5) nor a global one (Object.prototype changed for the
  * whole process). And the other direction: if something else in the process has polluted
  * Object.prototype, the verifier must still read own properties only (R13 for `alg`/`kid`,
  * R28 for claims), so the pollution cannot grant groups, scopes or a missing claim.
@@ -68,7 +68,7 @@ describe('prototype pollution', () => {
   describe('a signed __proto__, constructor or prototype member (class 22)', () => {
     it('__proto__ carrying cognito:groups: the payload is potent for a naive merge, and the verifier answers MALFORMED', async () => {
       const text = withMember(claimsText(), '"__proto__":{"cognito:groups":["admins"]}');
-      // The local effect a naive consumer would suffer (§0.5): the copy inherits the groups.
+      // The local effect a naive consumer would suffer (pitfall 5): the copy inherits the groups.
       const naive = Object.assign({}, JSON.parse(text)) as Record<string, unknown>;
       expect(naive['cognito:groups']).toEqual(['admins']);
       expect(Object.hasOwn(naive, 'cognito:groups')).toBe(false);

@@ -1,9 +1,9 @@
 /**
- * Attack class 23 of security-rules.md §3: result caching beyond validity (fast-jwt
- * GHSA-x937-hj6v-793p, a cached token accepted after exp) and cache-key collisions
- * (fast-jwt CVE-2026-35039, another token's claims returned). DESIGN.md §4: the verified-token
- * cache is keyed by the exact token string, an entry lives no longer than the token, and the
- * time checks and isRevoked still run on a hit.
+ * Attack class 23 of SECURITY.md: result caching beyond validity (fast-jwt GHSA-x937-hj6v-793p, a
+ * cached token accepted after exp) and cache-key collisions (fast-jwt CVE-2026-35039, another
+ * token's claims returned). SECURITY.md decision 12: the verified-token cache is keyed by the exact
+ * token string, an entry lives no longer than the token, and the time checks and isRevoked still
+ * run on a hit.
  */
 import { createJwksCache, createVerifier, type VerifierEvent } from '@cognito-guard/core';
 import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';

@@ -1,6 +1,6 @@
 /**
- * Attack class 18 of security-rules.md §3 (claims with wrong types) and the exact-match rule
- * for scopes and groups (R26, R27, §10.6): prefix and case tricks, other separators, a string
+ * Attack class 18 of SECURITY.md (claims with wrong types) and the exact-match rule
+ * for scopes and groups (R26, R27, decision 6): prefix and case tricks, other separators, a string
  * where Cognito sends an array. Tokens are verified end to end, then the policy runs on the
  * verified result, as every adapter does.
  */
@@ -103,7 +103,7 @@ describe('scopes and groups', () => {
     });
   });
 
-  describe('groups (R26, R27, §10.6)', () => {
+  describe('groups (R26, R27, decision 6)', () => {
     const admins = requireGroups('admin');
 
     it('control: membership of the exact group is allowed', async () => {

@@ -1,7 +1,7 @@
 /**
- * Attack classes 16 and 17 of security-rules.md §3: exp/nbf/iat edge cases and skew, absurd
- * lifetimes, and `exp` as a string, a float, huge, or not a number. Rules R19-R22, §10.3,
- * §10.4. Every check runs against the injected clock, never the machine's.
+ * Attack classes 16 and 17 of SECURITY.md: exp/nbf/iat edge cases and skew, absurd
+ * lifetimes, and `exp` as a string, a float, huge, or not a number. Rules R19-R22, decision 3,
+ * decision 4. Every check runs against the injected clock, never the machine's.
  *
  * Tokens with numbers JSON.stringify cannot write (`1e400`, `2^53 + 1` as typed) are signed
  * over their raw text by the pool's own key (the kit's `sign` takes bytes).
@@ -70,7 +70,7 @@ describe('time claims', () => {
   });
 
   describe('exp type and range (class 17, R19)', () => {
-    it('exp missing: answers CLAIM_TYPE (required, §10.3; aws-jwt-verify accepts it)', async () => {
+    it('exp missing: answers CLAIM_TYPE (required, decision 3; aws-jwt-verify accepts it)', async () => {
       clock.set(T0);
       expect(await rejectionCode(verifier().verify(await mint({ exp: undefined })))).toBe(
         'CLAIM_TYPE',
@@ -177,7 +177,7 @@ describe('time claims', () => {
     });
   });
 
-  describe('iat (R21, §10.3)', () => {
+  describe('iat (R21, decision 3)', () => {
     it('iat 5 s ahead: accepted; 5.001 s ahead: answers IAT_INVALID', async () => {
       clock.set(T0);
       expect(await verifier().verify(await mint({}, T0 + 5))).toBeTruthy();

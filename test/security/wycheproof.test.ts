@@ -1,23 +1,22 @@
 /**
  * C2SP/wycheproof vectors (commit dac1dd4, Apache License 2.0), driven through the verifier's
- * own layers. The data is read from ../shared/fixtures/wycheproof (its LICENSE beside it) and
- * never copied into this repository.
+ * own layers. The data is copied unedited into test/fixtures/wycheproof, with the upstream
+ * LICENSE and a README of where each file came from.
  *
- * How each file maps onto cognito-guard (security-rules.md §4):
+ * How each file maps onto cognito-guard (SECURITY.md, "Wycheproof"):
  *
  * json_web_signature_test.json (401) and json_web_key_test.json (26): compact JWS strings.
  *   1. Whole-token layer: `decodeCompactJws` (what `verify` runs first). No Wycheproof payload
  *      is a JSON object (they are "foo", "123400", RFC 7520 prose...), and a JWT payload must
  *      be one (R03), so this layer answers MALFORMED for every vector.
  *   2. JOSE layers, in the rules' order, with the payload treated as opaque bytes so that the
- *      header, key and signature checks are exercised on every vector: exactly three
- *      segments (R01); the header segment strictly decoded (R02, R03, R04) and checked by
- *      `checkHeader` (alg exactly RS256 first, §3.1; parameter allowlist; kid, R07-R12); the
- *      payload and signature segments strictly decoded (an empty payload is a valid JWS
- *      payload, RFC 7515; an empty signature is not); the group's key set served through
- *      our JWKS cache (an injected fetcher) and the key admitted by `admitKey` (R15-R17);
- *      then `crypto.verify('sha256')` over the exact received signing input (R05, R06), as
- *      the verifier does.
+ *      header, key and signature checks are exercised on every vector: exactly three segments
+ *      (R01); the header segment strictly decoded (R02, R03, R04) and checked by `checkHeader` (alg
+ *      exactly RS256 first, RFC 8725 §3.1; parameter allowlist; kid, R07-R12); the payload and
+ *      signature segments strictly decoded (an empty payload is a valid JWS payload, RFC 7515; an
+ *      empty signature is not); the group's key set served through our JWKS cache (an injected
+ *      fetcher) and the key admitted by `admitKey` (R15-R17); then `crypto.verify('sha256')` over
+ *      the exact received signing input (R05, R06), as the verifier does.
  *   Every vector's answer either matches its label or is listed below with its tcId and why.
  *
  * rsa_signature_2048_sha256_test.json (259): raw PKCS#1 v1.5 signatures over messages. The
@@ -33,7 +32,7 @@ import { checkHeader } from '../../packages/core/src/header.js';
 import { admitKey } from '../../packages/core/src/key-policy.js';
 import { parseStrictJsonObject } from '../../packages/core/src/strict-json.js';
 
-const DIR = fileURLToPath(new URL('../../../shared/fixtures/wycheproof/', import.meta.url));
+const DIR = fileURLToPath(new URL('../fixtures/wycheproof/', import.meta.url));
 
 interface Vector {
   tcId: number;
@@ -214,7 +213,7 @@ const JWS_OVERRIDES: readonly Override[] = [
   {
     tcIds: [1],
     ours: 'ALG_NOT_ALLOWED',
-    why: 'HS256: only RS256 is allowed (R07, §10.2); a verifier holding public keys has no HMAC key',
+    why: 'HS256: only RS256 is allowed (R07, decision 2); a verifier holding public keys has no HMAC key',
   },
   {
     tcIds: [18, 378],
@@ -258,7 +257,7 @@ const JWS_OVERRIDES: readonly Override[] = [
   {
     tcIds: [373],
     ours: 'ALG_NOT_ALLOWED',
-    why: 'label quirk: "?" inside the payload segment (MALFORMED by R02) of an HS256 token; alg is judged first (§3.1)',
+    why: 'label quirk: "?" inside the payload segment (MALFORMED by R02) of an HS256 token; alg is judged first (RFC 8725 §3.1)',
   },
 ];
 
@@ -314,7 +313,7 @@ const JWK_OVERRIDES: readonly Override[] = [
   {
     tcIds: [2, 13, 14, 15],
     ours: 'ALG_NOT_ALLOWED',
-    why: 'HS256/HS384/HS512 with a symmetric key set: only RS256 is allowed (R07, §10.2)',
+    why: 'HS256/HS384/HS512 with a symmetric key set: only RS256 is allowed (R07, decision 2)',
   },
 ];
 
@@ -375,7 +374,7 @@ const RSA_OVERRIDES: readonly Override[] = [
   {
     tcIds: [258, 259],
     ours: 'KEY_REJECTED',
-    why: 'e = 3 (SmallPublicKey): the key policy admits e = 65537 only (R16, §10.5) although the signatures verify',
+    why: 'e = 3 (SmallPublicKey): the key policy admits e = 65537 only (R16, decision 5) although the signatures verify',
   },
 ];
 

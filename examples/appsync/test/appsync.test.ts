@@ -22,8 +22,8 @@ import {
 } from './appsync-js.js';
 
 /**
- * End to end under the Amplify AppSync simulator (2.16.20, graphql 15.11.0; recipe in
- * reference/local-emulators.md §2), bound to 127.0.0.1.
+ * End to end under the Amplify AppSync simulator (2.16.20, graphql 15.11.0), bound to
+ * 127.0.0.1.
  *
  * What the simulator can and cannot do decides the shape of this test:
  * - it runs Cognito user pools mode but never checks signatures or `exp`, so a forged token
@@ -164,8 +164,8 @@ beforeAll(async () => {
   };
   simulator = new AmplifyAppSyncSimulator({ port: 0, wsPort: 0 });
   simulator.init(config);
-  // Never sim.start(): it listens on every interface. The loopback recipe of
-  // local-emulators.md §2.2 instead.
+  // Never sim.start(): it listens on every interface. Start the subscription server and bind
+  // the HTTP server to loopback ourselves instead (internals of 2.16.20, typed above).
   const server = (simulator as unknown as SimulatorInternals)._server;
   server._realTimeSubscriptionServer.start();
   await new Promise<void>((resolve) => server._httpServer.listen(0, '127.0.0.1', resolve));

@@ -9,10 +9,10 @@ import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * End to end: the example's authorizers (src/authorizers.mjs, importing the BUILT packages)
- * run under serverless 3.40.0 + serverless-offline 13.9.0 on 127.0.0.1 (recipe:
- * shared/reference/local-emulators.md §3), and real HTTP requests go through REST TOKEN,
- * REST REQUEST and HTTP API routes. The keys come from the testing kit's issuer on 127.0.0.1.
+ * End to end: the example's authorizers (src/authorizers.mjs, importing the BUILT packages) run
+ * under serverless 3.40.0 + serverless-offline 13.9.0 on 127.0.0.1, and real HTTP requests go
+ * through REST TOKEN, REST REQUEST and HTTP API routes. The keys come from the testing kit's issuer
+ * on 127.0.0.1.
  *
  * serverless-offline does not cache authorizer results, so caching itself is covered by the
  * unit tests (packages/lambda/test/cached-policy.test.ts), not here.

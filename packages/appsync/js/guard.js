@@ -1,11 +1,13 @@
 /**
  * cognito-guard for AppSync JavaScript resolvers and functions (the APPSYNC_JS runtime).
  *
- * Checks on `ctx.identity` that call `util.unauthorized()` when they fail: the field resolves
- * to `null` with `errorType: "Unauthorized"`, exactly as a schema directive denial does
- * (AWS AppSync developer guide, `util.unauthorized()` in the APPSYNC_JS utility reference). They read the identity AppSync verified (Cognito user pools, OIDC
- * with a Cognito pool) or the `resolverContext` of the cognito-guard Lambda authorizer; they
- * verify no token themselves (the runtime cannot: no crypto, no network).
+ * Checks on `ctx.identity` that call `util.unauthorized()` when they fail: the field resolves to
+ * `null` with `errorType: "Unauthorized"`, exactly as a schema directive denial does (AppSync
+ * `util.unauthorized()`,
+ * https://docs.aws.amazon.com/appsync/latest/devguide/resolver-util-reference-js.html). They read
+ * the identity AppSync verified (Cognito user pools, OIDC with a Cognito pool) or the
+ * `resolverContext` of the cognito-guard Lambda authorizer; they verify no token themselves (the
+ * runtime cannot: no crypto, no network).
  *
  * Written for the APPSYNC_JS runtime's rules ("Supported runtime features", AWS AppSync
  * developer guide): no `throw`/`try`, no classes, no `while` or C-style `for`, no `continue`,

@@ -24,7 +24,8 @@ import type { VerifierSource } from './verifier-option.js';
  * Throw an `AuthError` (or anything: it counts as `CLAIM_CHECK`) to refuse the request.
  *
  * AppSync caches an authorizer's answer by token, for every operation sent with it
- * (aws-contracts.md §6.4), so when this rule is set every answer carries `ttlOverride: 0`.
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html, `AWS_LAMBDA`
+ * authorization), so when this rule is set every answer carries `ttlOverride: 0`.
  *
  * @example
  * ```ts
@@ -125,7 +126,7 @@ export type AppSyncAuthorizerHandler = (
 const DEFAULT_TTL_SECONDS = 300;
 const MAX_TTL_SECONDS = 3600;
 
-/** Every refusal looks the same to AppSync: 401, never cached (security-rules.md §10.7). */
+/** Every refusal looks the same to AppSync: 401, never cached (SECURITY.md, decision 7). */
 function refused(): AppSyncAuthorizerResponse {
   return { isAuthorized: false, resolverContext: {}, ttlOverride: 0 };
 }
@@ -134,8 +135,8 @@ function refused(): AppSyncAuthorizerResponse {
  * Creates the Lambda authorizer of an AppSync API's `AWS_LAMBDA` auth mode.
  *
  * It reads the Cognito token from `authorizationToken`, raw or `Bearer `-prefixed (an API that
- * also has Cognito or OIDC modes needs the prefix to tell the modes apart, aws-contracts.md
- * §6.5), verifies it, checks `policy`, and answers:
+ * also has Cognito or OIDC modes needs the prefix to tell the modes apart,
+ * aws-amplify/amplify-js#9513), verifies it, checks `policy`, and answers:
  *
  * - `isAuthorized: true` with a flat-string `resolverContext` (sub, username, groups, scopes,
  *   clientId, tokenUse, userPoolId, isMachine, expiresAt, plus the hook's entries), the fields
@@ -214,9 +215,9 @@ export function createAppSyncAuthorizer(
     }
     const resolverContext = toResolverContext(auth, contextHook?.(auth));
     const deniedFields = fields.deniedFields(auth, request);
-    // Never cached beyond the token's life (security-rules.md §3 item 23, §9), and never when
-    // the answer depended on the operation: the token is the only identity input of AppSync's
-    // cache, so it is the cache key (aws-contracts.md §6.4).
+    // Never cached beyond the token's life (SECURITY.md, attack class 23 and decision 14), and
+    // never when the answer depended on the operation: the token is the only identity input of
+    // AppSync's cache, so it is the cache key (AppSync `LambdaAuthorizerConfig`, `ttlOverride`).
     const remaining = Math.floor(auth.expiresAt - clock() / 1000);
     const ttlOverride =
       requestPolicy !== undefined ? 0 : Math.max(0, Math.min(ttlSeconds, remaining));

@@ -1,13 +1,13 @@
 import { type AuthError, describeError, type ErrorDetail } from '@cognito-guard/core';
 
 /**
- * What the resolver guard returns instead of data when it refuses a request and is not asked
- * to throw: one batch item in the format of AppSync's direct Lambda resolvers with batching
+ * What the resolver guard returns instead of data when it refuses a request and is not asked to
+ * throw: one batch item in the format of AppSync's direct Lambda resolvers with batching
  * (`{ data, errorMessage, errorType }`, AWS AppSync developer guide, "Direct Lambda Resolvers:
- * Batching enabled"), which is also what a JS or VTL response handler turns into
- * `util.unauthorized()` or `util.error()` (the Powertools/Amplify pattern, aws-contracts.md
- * §7.4). The precise `AuthError` code is not in it: it reaches the application through
- * `onDenied`, never the client.
+ * Batching enabled"), which is also what a JS or VTL response handler turns into `util.unauthorized()` or
+ * `util.error()` (the Powertools/Amplify pattern; AppSync's resolver-util-reference-js.html). The
+ * precise `AuthError` code is not in it: it reaches the application through `onDenied`, never the
+ * client.
  *
  * - `Unauthorized`: no identity, a token that is not acceptable, or a policy refusal; the same
  *   `errorType` and message AppSync gives for `util.unauthorized()`.
@@ -34,8 +34,9 @@ const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 /**
  * Builds the denial for `error` on the field being resolved. The message repeats AppSync's own
- * for `util.unauthorized()` ("Not Authorized to access <field> on type <Type>") so clients see
- * one shape of denial; with `errorDetail: 'code'` the precise code's text follows it.
+ * for `util.unauthorized()` ("Not Authorized to access <field> on type <Type>",
+ * aws/aws-appsync-community#214) so clients see one shape of denial; with
+ * `errorDetail: 'code'` the precise code's text follows it.
  *
  * @example
  * ```ts

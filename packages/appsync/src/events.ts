@@ -1,18 +1,18 @@
 /**
  * The AppSync events this package reads, typed as loosely as the real events are.
  *
- * `@types/aws-lambda` describes the same events but marks fields required that real events
- * omit (`requestHeaders` before July 2023, `identity.groups`, `request.domainName`); see
- * `reference/aws-contracts.md` §8 "Gaps and mismatches". These types accept both its events and
- * the captured ones, so `AppSyncAuthorizerEvent` and `AppSyncResolverEvent` values are
- * assignable to them.
+ * `@types/aws-lambda` describes the same events but marks fields required that real events omit
+ * (`requestHeaders` before July 2023, `identity.groups`, `request.domainName`); see the captured
+ * samples in the repository's `test/fixtures/aws-events/`. These types accept both its events and
+ * the captured ones, so `AppSyncAuthorizerEvent` and `AppSyncResolverEvent` values are assignable
+ * to them.
  */
 
 /**
  * The event AppSync sends to a Lambda authorizer (`AWS_LAMBDA` auth mode).
  *
  * `authorizationToken` is the raw `Authorization` header value; `operationName` may be absent
- * and `requestHeaders` only exists since July 2023 (aws-contracts.md §6.1).
+ * and `requestHeaders` only exists since July 2023 (aws/aws-lambda-java-libs#428).
  *
  * @example
  * ```ts
@@ -46,7 +46,8 @@ export interface AppSyncAuthorizerRequestContext {
 }
 
 /**
- * What a Lambda authorizer returns to AppSync (aws-contracts.md §6.2).
+ * What a Lambda authorizer returns to AppSync
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html, `AWS_LAMBDA`).
  *
  * Assignable to `@types/aws-lambda`'s `AppSyncAuthorizerResult<Record<string, string>>`.
  *
@@ -71,7 +72,8 @@ export interface AppSyncAuthorizerResponse {
  * a payload built by a JS request handler) that the resolver guard reads.
  *
  * A JS or VTL request handler that builds its own payload must pass `identity`, and, when the
- * guard re-verifies the token, `request` (aws-contracts.md §7.1).
+ * guard re-verifies the token, `request` (AppSync direct Lambda resolvers,
+ * https://docs.aws.amazon.com/appsync/latest/devguide/resolver-context-reference-js.html).
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@ import type { AppSyncAuthorizerRequestContext } from './events.js';
  * is listed in `deniedFields` and AppSync forces it to `null`.
  *
  * Keys are the two forms `deniedFields` accepts (AWS AppSync developer guide,
- * security-authz.html, "AWS_LAMBDA authorization"; quoted in aws-contracts.md §6.2):
+ * security-authz.html, "AWS_LAMBDA authorization"):
  * the short `TypeName.FieldName`, or the full field ARN
  * `arn:aws:appsync:<region>:<account>:apis/<apiId>/types/<TypeName>/fields/<FieldName>`, which
  * the docs recommend when one authorizer serves several APIs.

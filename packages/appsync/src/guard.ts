@@ -238,7 +238,8 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
     if (verifier === undefined) {
       return authFromIdentity(event.identity, { modes, userPoolId: poolList });
     }
-    // Cognito mode takes the bare token, Lambda mode next to it a `Bearer ` one (§6.5).
+    // Cognito mode takes the bare token, Lambda mode next to it a `Bearer ` one
+    // (aws-amplify/amplify-js#9513).
     const token = extractBearerToken(
       { authorization: authorizationValues(event) },
       { allowBareToken: true },

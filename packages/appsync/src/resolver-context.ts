@@ -2,10 +2,10 @@ import { AuthError, type AuthResult, joinGroups } from '@cognito-guard/core';
 
 /**
  * The `resolverContext` our AppSync authorizer returns, which AppSync hands to every resolver
- * as `ctx.identity.resolverContext` (aws-contracts.md §6.2, §7.2).
+ * as `ctx.identity.resolverContext` (AppSync, security-authz.html, `AWS_LAMBDA`).
  *
  * Every value is a string: the AWS examples only use flat strings and the docs do not say
- * that nested values survive (aws-contracts.md §6.2, "[unverified]"). Lists are joined with
+ * that nested values survive (not confirmed either way). Lists are joined with
  * single spaces: scope tokens cannot contain spaces (RFC 6749 §3.3) and neither can Cognito
  * group names (CreateGroup API reference: `GroupName` matches `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`,
  * no separators), so the split is exact. Entries from the application's hook come on top, but

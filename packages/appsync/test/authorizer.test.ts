@@ -282,7 +282,7 @@ describe('createAppSyncAuthorizer: ttlOverride', () => {
   });
 });
 
-describe('createAppSyncAuthorizer: outcomes (DESIGN.md error table)', () => {
+describe('createAppSyncAuthorizer: outcomes (the SECURITY.md surface table)', () => {
   async function refusal(
     event: AppSyncAuthorizerRequest,
     extra: Partial<AppSyncAuthorizerOptions> = {},

@@ -16,12 +16,12 @@ import { type AuthorizerDecision, createAppSyncAuthorizer } from '../src/index.j
 
 /**
  * The conformance driver for the AppSync Lambda authorizer, invoked directly with built events
- * (no emulator implements the `AWS_LAMBDA` auth mode, local-emulators.md §2.4).
+ * (no emulator implements the `AWS_LAMBDA` auth mode: the Amplify AppSync simulator does not).
  *
  * Mapping of the table onto AppSync:
  * - a route `/name` is the GraphQL field `Query.name`, and the request is `query { name }`;
  * - a route's scopes or groups become a field rule, so a refusal is `isAuthorized: true` with
- *   the field in `deniedFields` (`deny`), as DESIGN.md §3 says for field rules;
+ *   the field in `deniedFields` (`deny`), as the SECURITY.md surface table says for field rules;
  * - the `Authorization` header is the event's `authorizationToken`; two headers arrive as one
  *   comma-joined value (RFC 9110 §5.3, what a proxy may send); the query string has no place
  *   in the event (AppSync does not pass the URL);
@@ -94,7 +94,7 @@ export const appSyncAuthorizerDriver: Driver = {
           code: denied ? fieldCodes.get(`Query.${field}`) : undefined,
         };
       }
-      // A refusal is always the same answer, never cached (security-rules.md §10.7).
+      // A refusal is always the same answer, never cached (SECURITY.md, decision 7).
       const refused =
         result.ttlOverride === 0 &&
         Object.keys(result.resolverContext).length === 0 &&

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-const FIXTURES = new URL('../../../../shared/fixtures/aws-events/', import.meta.url);
+const FIXTURES = new URL('../../../test/fixtures/aws-events/', import.meta.url);
 
-/** A fresh copy of one of the shared AWS sample events (never edited in place). */
+/** A fresh copy of one of the AWS sample events in test/fixtures/aws-events (never edited in place). */
 export function fixture<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
 }

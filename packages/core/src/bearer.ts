@@ -3,12 +3,12 @@ import { AuthError } from './errors.js';
 /**
  * Strict RFC 6750 bearer-token extraction, shared by every adapter.
  *
- * RFC 6750 §2.1: `Authorization: Bearer 1*SP b64token`. The scheme is case-insensitive
- * (RFC 9110 §11.1); the separator is ASCII space only: JS `\s` also matches TAB and NBSP,
- * which is how `split(/\s+/)` parsers accept what proxies may read differently
- * (security-rules.md §3.19). One method per request (§2): two headers, or a header and a
- * query token, is `BAD_REQUEST` (R30). Node keeps only the first of two `Authorization`
- * headers in `req.headers`, so adapters pass every value they find in `rawHeaders`.
+ * RFC 6750 §2.1: `Authorization: Bearer 1*SP b64token`. The scheme is case-insensitive (RFC 9110
+ * §11.1); the separator is ASCII space only: JS `\s` also matches TAB and NBSP, which is how
+ * `split(/\s+/)` parsers accept what proxies may read differently (SECURITY.md, attack class 19).
+ * One method per request (RFC 6750 §2): two headers, or a header and a query token, is
+ * `BAD_REQUEST` (R30). Node keeps only the first of two `Authorization` headers in `req.headers`,
+ * so adapters pass every value they find in `rawHeaders`.
  */
 
 /** Where a request may carry a token. Adapters fill in what their framework exposes. */
@@ -29,7 +29,7 @@ export interface BearerOptions {
   readonly allowQuery?: boolean;
   /**
    * Accept a bare token without the `Bearer ` scheme (API Gateway TOKEN and AppSync
-   * authorizers receive the raw header value; security-rules.md §10.8).
+   * authorizers receive the raw header value; SECURITY.md, decision 8).
    */
   readonly allowBareToken?: boolean;
 }

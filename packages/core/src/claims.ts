@@ -70,7 +70,7 @@ function claimType(detail: string): AuthError {
 }
 
 /**
- * Strict claim types, as Cognito emits them (security-rules.md R19, R21, R26, §10.3, §10.6).
+ * Strict claim types, as Cognito emits them (SECURITY.md R19, R21, R26, decisions 3 and 6).
  * Runs on the unverified payload so that nothing later reads a claim of a surprising type;
  * it makes no decision that the signature could change.
  */
@@ -98,7 +98,7 @@ export function checkClaimTypes(payload: Record<string, unknown>): void {
   }
 }
 
-/** Time rules, all against the injected clock (R19-R22, §10.3, §10.4). */
+/** Time rules, all against the injected clock (SECURITY.md R19-R22, decisions 3 and 4). */
 export interface TimeRules {
   readonly toleranceSeconds: number;
   readonly maxLifetimeSeconds: number;

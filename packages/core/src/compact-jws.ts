@@ -6,7 +6,7 @@ import { parseStrictJsonObject } from './strict-json.js';
  *
  * Node's `Buffer.from(s, 'base64url')` accepts padding, whitespace, `+` and `/`, and ignores
  * non-zero trailing bits, and `buf.toString('utf8')` replaces invalid sequences
- * (security-rules.md §0.2). Either lets one token have many spellings, which breaks
+ * (SECURITY.md, pitfall 2). Either lets one token have many spellings, which breaks
  * token-keyed caches and deny lists, so each segment is checked against the canonical
  * alphabet and trailing bits here (R02), and decoded with a fatal UTF-8 decoder (R03).
  */
@@ -20,7 +20,7 @@ export interface DecodedJws {
   readonly signingInput: Buffer;
 }
 
-/** Size limits checked before any decoding (security-rules.md R39, §10.10). */
+/** Size limits checked before any decoding (SECURITY.md R39, decision 10). */
 export interface JwsLimits {
   readonly maxTokenBytes: number;
   readonly maxHeaderBytes: number;
@@ -29,7 +29,7 @@ export interface JwsLimits {
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-// `ignoreBOM: true` keeps a leading BOM in the text, so the JSON parser refuses it (§10.9)
+// `ignoreBOM: true` keeps a leading BOM in the text, so the JSON parser refuses it (decision 9)
 // instead of the decoder silently dropping it.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -87,8 +87,9 @@ export function decodeCompactJws(
   }
   if (first > limits.maxHeaderBytes) throw new AuthError('TOO_LARGE');
   const header = decodeJsonSegment(token.slice(0, first));
-  // The header (alg first) is judged before anything else in the token (security-rules.md
-  // §3.1): `alg: none` with an empty signature is ALG_NOT_ALLOWED, not merely MALFORMED.
+  // The header (alg first) is judged before anything else in the token (SECURITY.md, attack class
+  // 1; RFC 8725 §3.1): `alg: none` with an empty signature is ALG_NOT_ALLOWED, not merely
+  // MALFORMED.
   checkHeader?.(header);
   const payload = decodeJsonSegment(token.slice(first + 1, second));
   const signature = decodeBase64UrlStrict(token.slice(second + 1));

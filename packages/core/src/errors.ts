@@ -98,7 +98,7 @@ const STATUS: Readonly<Record<ErrorKind, number>> = {
 
 /**
  * Fixed text per code: the `AuthError` message, for the server's logs. Messages never carry
- * the token or any value taken from it (SECURITY.md): the detail, where there is any, is in
+ * the token or any value taken from it (SECURITY.md R34, R35): the detail, where there is any, is in
  * `cause`. Clients get {@link describeError}, generic per error class unless configured.
  */
 const MESSAGES: Readonly<Record<ErrorCode, string>> = {

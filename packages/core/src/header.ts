@@ -1,7 +1,7 @@
 import { AuthError } from './errors.js';
 
 /**
- * Header rules (security-rules.md R07-R13, §10.2). The token never chooses its own key or
+ * Header rules (SECURITY.md R07-R13, decision 2). The token never chooses its own key or
  * algorithm: `alg` is compared exactly against the one algorithm Cognito uses, before
  * anything else (RFC 8725 §3.1; an allowlist, since blocklists miss `nOnE`), and every
  * parameter that could name a key (`jwk`, `jku`, `x5u`, `x5c`) or change processing

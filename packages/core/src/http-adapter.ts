@@ -150,7 +150,7 @@ export function checkHttpAdapterOptions(
  *
  * Node keeps only the first of two `Authorization` headers in `req.headers` (it discards
  * duplicates of that header), so a second one would go unseen; `rawHeaders` keeps them all,
- * and core answers two of them with `400 invalid_request` (RFC 6750 §2, security-rules.md
+ * and core answers two of them with `400 invalid_request` (RFC 6750 §2, SECURITY.md
  * R30). The query is read from the raw URL, not a framework's parsed `query`, whose parser is
  * the application's choice (Express 4's `qs` builds objects from `a[b]=c`), so every adapter
  * sees the same strings; it is always read, because a token in the header and in the query is

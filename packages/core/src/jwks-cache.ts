@@ -9,7 +9,8 @@ import { parseStrictJsonObject } from './strict-json.js';
  * Our JWKS cache, plugged into aws-jwt-verify through its `JwksCache` interface.
  *
  * aws-jwt-verify's own cache never expires keys, has no byte cap and no stale-if-error
- * (security-rules.md §5), so this one does (R36-R38, DESIGN.md §4):
+ * (SECURITY.md, "Where we are stricter than aws-jwt-verify"), so this one does (R36-R38,
+ * decision 7):
  * - one fetch at a time per URI (single flight): a cold-start herd costs one request;
  * - keys expire after `ttlSeconds`, so keys removed upstream stop working;
  * - an unknown `kid` may trigger a refetch, but at most one per `cooldownSeconds` per URI,

@@ -4,7 +4,7 @@ import { rootCertificates } from 'node:tls';
 import { AuthError } from './errors.js';
 
 /**
- * The default JWKS fetcher (security-rules.md R36, §0.3).
+ * The default JWKS fetcher (SECURITY.md R36, pitfall 3).
  *
  * Built on `node:https` rather than `fetch`: it never follows redirects (a 3xx comes back as
  * a status and is refused), never decompresses (we ask for `identity` and the cache refuses

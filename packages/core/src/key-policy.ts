@@ -2,11 +2,11 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeBase64UrlStrict } from './compact-jws.js';
 
 /**
- * The RSA key policy (security-rules.md R16, §10.5).
+ * The RSA key policy (SECURITY.md R16, decision 5).
  *
- * Node's `createPublicKey` accepts 512-bit keys, `e = 1` and `use: "enc"`, and `crypto.verify`
- * then says yes to signatures made without any private key when `e = 1` (§0.1). So every key
- * is admitted here, once per JWKS fetch, before it can verify anything.
+ * Node's `createPublicKey` accepts 512-bit keys, `e = 1` and `use: "enc"`, and `crypto.verify` then
+ * says yes to signatures made without any private key when `e = 1` (SECURITY.md, pitfall 1). So
+ * every key is admitted here, once per JWKS fetch, before it can verify anything.
  */
 
 /** A key that passed the policy: the clean JWK handed to aws-jwt-verify and its KeyObject. */

@@ -2,7 +2,7 @@ import { verify } from 'node:crypto';
 import type { AdmittedKey } from './key-policy.js';
 
 /**
- * RS256 signature verification with native crypto (security-rules.md §9).
+ * RS256 signature verification with native crypto (SECURITY.md R05, R06, R09; RFC 8017 §8.2.2).
  *
  * The algorithm is fixed here, not read from the token (R07, R09): SHA-256 with RSASSA-PKCS1
  * v1.5, the default padding for an RSA KeyObject, over the exact received bytes (R05). The

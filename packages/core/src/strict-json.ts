@@ -4,7 +4,7 @@
  * `JSON.parse` keeps the last of two members with the same name and cannot tell us it did;
  * another component (a gateway, a log pipeline, another language) may keep the first, so a
  * token with duplicate members means different things to different readers. RFC 7519 §4 and
- * RFC 7515 §4 allow rejecting them, and security-rules.md §10.1 decides we do.
+ * RFC 7515 §4 allow rejecting them, and SECURITY.md decision 1 says we do.
  *
  * How, cheaply: the native `JSON.parse` checks the grammar (RFC 8259, no BOM). Every member
  * of every object puts exactly one colon outside string literals into the text, and every
@@ -69,7 +69,7 @@ interface Walk {
  * A copy of `value` whose objects have no prototype (R13, R28): a claim or header member can
  * only ever be read from the token itself, even in a process where `Object.prototype` was
  * polluted by something else. The same walk counts members, bounds the nesting depth
- * (security-rules.md §0.6) and refuses names that could reach a prototype.
+ * (SECURITY.md, pitfall 6) and refuses names that could reach a prototype.
  */
 function copyWithoutPrototypes(value: unknown, depth: number, walk: Walk): unknown {
   if (typeof value !== 'object' || value === null) return value;

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
 
 /**
- * The verified-token cache (DESIGN.md §4). Verifying an RS256 signature costs tens of
+ * The verified-token cache (SECURITY.md, decision 12). Verifying an RS256 signature costs tens of
  * microseconds; a service sees the same token many times, so the result is kept:
  * - matched on the exact token string, so two spellings can never share an entry and one
  *   token can never read another's claims (fast-jwt CVE-2026-35039). The map is keyed by the

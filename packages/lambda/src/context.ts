@@ -5,7 +5,7 @@ import { type AuthResult, joinGroups } from '@cognito-guard/core';
  *
  * REST, WebSocket and every IAM-policy response: values must be string, number or boolean;
  * "You cannot set a JSON object or array as a valid value of any key in the context map", and a
- * badly typed context is a 500 (api-gateway-lambda-authorizer-output.md, aws-contracts.md §1.3).
+ * badly typed context is a 500 (AWS, api-gateway-lambda-authorizer-output.html).
  * HTTP API simple responses (payload 2.0) also carry arrays and maps (the docs example has
  * `arrayKey` and `mapKey`, http-api-lambda-authorizer.md), so there `scopes` and `groups` stay
  * arrays.
@@ -93,7 +93,8 @@ function custom(
   }
   const out: AuthorizerContext = {};
   for (const [key, value] of Object.entries(added)) {
-    // Dropped rather than sent: API Gateway rejects null context values (aws-contracts.md §8.6).
+    // Dropped rather than sent: API Gateway rejects null context values (the output page
+    // above allows strings, numbers and booleans only).
     if (value === undefined || value === null) continue;
     if (reserved.includes(key)) {
       throw new TypeError(`cognito-guard: "${key}" is reserved in this authorizer's context`);

@@ -3,7 +3,7 @@ import { type ErrorCode, isAuthError } from '@cognito-guard/core';
 /**
  * API Gateway answers 401 only when the authorizer fails with an error whose message is
  * exactly `Unauthorized`; any other error is a 500 (apigateway-use-lambda-authorizer.md, the
- * "Return a 401 Unauthorized response" example; aws-contracts.md §1.4). So the error thrown for
+ * "Return a 401 Unauthorized response" example). So the error thrown for
  * a missing or bad token is a plain `new Error('Unauthorized')`: same name, same message, same
  * serialised form as the AWS example. Its precise code is kept outside the object, in a
  * WeakMap, where neither the Lambda runtime's error serialisation nor a logger can see it;

@@ -7,10 +7,11 @@ import type {
 import type { AuthorizerContext, RichAuthorizerContext } from './context.js';
 
 /**
- * Event and result types. `@types/aws-lambda` 8.10.164 covers the REST TOKEN and REQUEST and
- * the HTTP API payload 2.0 events; these add what it lacks or mistypes (aws-contracts.md §8,
- * "Gaps and mismatches"): the HTTP API payload 1.0 event, the WebSocket `$connect` event, and a
- * payload 2.0 event whose `cookies` and `identitySource` may be absent.
+ * Event and result types. `@types/aws-lambda` 8.10.164 covers the REST TOKEN and REQUEST and the
+ * HTTP API payload 2.0 events; these add what it lacks or mistypes (found by comparing its types
+ * with the samples in the repository's `test/fixtures/aws-events/`): the HTTP API payload 1.0
+ * event, the WebSocket `$connect` event, and a payload 2.0 event whose `cookies` and
+ * `identitySource` may be absent.
  */
 
 /**
@@ -75,7 +76,7 @@ export interface HttpApiV1AuthorizerEvent {
  * HTTP API Lambda authorizer, payload format 2.0. As `@types/aws-lambda`'s
  * `APIGatewayRequestAuthorizerEventV2`, except that `cookies` and `identitySource` are optional:
  * real events omit `cookies` when there are none, and `identitySource` when no identity source
- * is configured (aws-contracts.md §3.2).
+ * is configured (AWS, http-api-lambda-authorizer.html; the captured samples).
  *
  * @example
  * ```ts
@@ -99,8 +100,8 @@ export interface HttpApiV2AuthorizerEvent
 export type HttpApiAuthorizerEvent = HttpApiV1AuthorizerEvent | HttpApiV2AuthorizerEvent;
 
 /**
- * WebSocket `$connect` REQUEST authorizer event (apigateway-websocket-api-lambda-auth.md,
- * aws-contracts.md §4). No `resource`, `path`, `httpMethod` or `pathParameters`, which
+ * WebSocket `$connect` REQUEST authorizer event (AWS, apigateway-websocket-api-lambda-auth.html).
+ * No `resource`, `path`, `httpMethod` or `pathParameters`, which
  * `@types/aws-lambda`'s REQUEST event requires. Missing from `@types/aws-lambda`.
  *
  * @example

@@ -304,8 +304,8 @@ function checkCacheKey(
 }
 
 /**
- * Creates an HTTP API Lambda authorizer (aws-contracts.md §3) for payload 1.0 and 2.0,
- * answering with simple responses (`response: 'simple'`, 2.0 only) or IAM policies
+ * Creates an HTTP API Lambda authorizer (AWS, http-api-lambda-authorizer.html) for payload 1.0
+ * and 2.0, answering with simple responses (`response: 'simple'`, 2.0 only) or IAM policies
  * (`response: 'iam'`).
  *
  * Outcomes: a missing, malformed or invalid token throws exactly `Unauthorized` (401); a token

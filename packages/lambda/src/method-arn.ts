@@ -1,5 +1,5 @@
 /**
- * `methodArn` / `routeArn` parsing (aws-contracts.md §1.6; AWS docs
+ * `methodArn` / `routeArn` parsing (AWS docs
  * `api-gateway-control-access-using-iam-policies-to-invoke-api.md`, `apigateway-use-lambda-authorizer.md`):
  *
  * ```
@@ -39,7 +39,7 @@ export interface MethodArn {
   readonly prefix: string;
 }
 
-/** AWS caps a method ARN at 1600 bytes (api-gateway-lambda-authorizer-output.md, aws-contracts.md §1.3). */
+/** AWS caps a method ARN at 1600 bytes (api-gateway-lambda-authorizer-output.html). */
 const MAX_ARN_BYTES = 1600;
 const PARTITION = /^aws(?:-[a-z0-9]+)*$/;
 const REGION = /^[a-z0-9-]+$/;
@@ -104,10 +104,11 @@ export function parseMethodArn(arn: string): MethodArn {
   if (verbEnd >= 0) {
     method = resource.slice(0, verbEnd);
     if (!VERB.test(method)) throw invalid('verb');
-    // The root resource is `GET/`: an empty path after the verb (aws-contracts.md §1.6).
+    // The root resource is `GET/`: an empty path after the verb (the docs' console-test example).
     path = resource.slice(verbEnd);
   }
-  // else: a WebSocket route key (`$connect`), which has no verb and no path (§4).
+  // else: a WebSocket route key (`$connect`), which has no verb and no path
+  // (apigateway-websocket-api-lambda-auth.html).
 
   return Object.freeze({
     partition,
@@ -125,7 +126,8 @@ export function parseMethodArn(arn: string): MethodArn {
 /**
  * The stage-wide resource `arn:…:{apiId}/{stage}/*\/*`: every method and path of the stage.
  * This is what an authentication-only policy allows, so that a cached result is right for
- * every route (aws-contracts.md §1.5, AWS Knowledge Center "api-gateway-lambda-authorization-errors").
+ * every route (SECURITY.md, decision 13; AWS Knowledge Center
+ * "api-gateway-lambda-authorization-errors").
  *
  * @example
  * ```ts

@@ -15,8 +15,8 @@ import { ALL_ROUTES, type RouteRefusal, type RouteTable } from './route-rules.js
 import type { RequestToken } from './token-source.js';
 
 /**
- * The one mapping from a failure to what API Gateway needs (DESIGN.md §3 table,
- * aws-contracts.md §1.4):
+ * The one mapping from a failure to what API Gateway needs (the SECURITY.md surface table;
+ * AWS, apigateway-use-lambda-authorizer.html):
  *
  * | kind                           | authorizer does                     | client gets            |
  * |--------------------------------|-------------------------------------|------------------------|
@@ -124,7 +124,7 @@ function decide(
   }
   if (table === undefined) {
     // Authentication only: the stage wildcard, never the one methodArn that came first
-    // (aws-contracts.md §1.5). WebSocket ARNs have no verb/path pair, hence `*` there.
+    // (SECURITY.md, decision 13). WebSocket ARNs have no verb/path pair, hence `*` there.
     return { allow: [arn.method === undefined ? '*' : ALL_ROUTES], deny: [], refusal: undefined };
   }
   const evaluation = table.evaluate(auth);
@@ -174,7 +174,8 @@ export function policyResult(
   const context = scalarContext(auth, options.context, extra.reserved ?? []);
   report(options, auth, refusal);
   return {
-    // principalId = sub (DESIGN.md §4): stable, unique in the pool, present in every token.
+    // principalId = sub (SECURITY.md, decision 13): stable, unique in the pool, present in every
+    // token.
     principalId: auth.sub,
     policyDocument,
     context,

@@ -1,8 +1,8 @@
 /**
- * IAM resource wildcards as API Gateway evaluates them for `execute-api:Invoke`:
- * `*` matches any sequence of characters **including `/`**, `?` matches exactly one character
- * (IAM "Resource" element reference; aws-contracts.md §1.5 [3p S32, S33]: `…/GET/users*` also
- * matches `/users/123/secrets`). There is no segment-bounded wildcard.
+ * IAM resource wildcards as API Gateway evaluates them for `execute-api:Invoke`: `*` matches any
+ * sequence of characters **including `/`**, `?` matches exactly one character (IAM "Resource"
+ * element reference; Tenchi Security, cited in CCSI-Toolset/FOQUS#934: `…/GET/users*` also matches
+ * `/users/123/secrets`). There is no segment-bounded wildcard.
  *
  * Both functions run in time proportional to the product of the lengths at worst, with no
  * regular expressions built from input, so a long request path cannot cause catastrophic

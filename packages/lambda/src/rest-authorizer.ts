@@ -130,8 +130,8 @@ function methodArnOf(
 }
 
 /**
- * Creates a REST API TOKEN authorizer (aws-contracts.md §1). The token is the
- * `authorizationToken` API Gateway copies from the token-source header, with or without
+ * Creates a REST API TOKEN authorizer (AWS, api-gateway-lambda-authorizer-input.html). The token
+ * is the `authorizationToken` API Gateway copies from the token-source header, with or without
  * `Bearer `.
  *
  * Outcomes: a valid token gets the principal's IAM policy over every route (the stage wildcard
@@ -177,8 +177,8 @@ export function createRestTokenAuthorizer(
 }
 
 /**
- * Creates a REST API REQUEST authorizer (aws-contracts.md §2). The token comes from the
- * configured header (case-insensitive; two values are refused) or query parameter.
+ * Creates a REST API REQUEST authorizer (AWS, api-gateway-lambda-authorizer-input.html). The token
+ * comes from the configured header (case-insensitive; two values are refused) or query parameter.
  *
  * Outcomes as {@link createRestTokenAuthorizer}. For a per-route cache key, add
  * `context.httpMethod` and `context.resourcePath` to the identity sources; the policy is safe

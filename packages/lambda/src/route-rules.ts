@@ -20,9 +20,9 @@ export type RouteRule = Policy | 'authenticated' | 'deny';
  * - METHOD: `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, `OPTIONS`, or `ANY` (also `*`),
  *   which stands for those seven.
  * - path: `/`, or `/`-separated segments; a segment is literal text, `*`, `{name}` or, last,
- *   `{name+}`. The three wildcard forms all become an IAM `*`, and an IAM `*` matches across
- *   `/` (aws-contracts.md §1.5): `'GET /orders/*'` also covers `/orders/1/items`, and
- *   `'GET /orders/{id}/items'` also covers `/orders/a/b/items`.
+ *   `{name+}`. The three wildcard forms all become an IAM `*`, and an IAM `*` matches across `/`
+ *   (IAM `Resource` element; SECURITY.md, decision 13): `'GET /orders/*'` also covers
+ *   `/orders/1/items`, and `'GET /orders/{id}/items'` also covers `/orders/a/b/items`.
  *
  * Rules are cumulative, exactly as IAM evaluates the statements they become: a request must
  * satisfy every rule whose pattern matches it (Deny beats Allow), and requests no rule matches

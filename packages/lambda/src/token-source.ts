@@ -79,7 +79,8 @@ function collect(map: unknown, matches: (key: string) => boolean): string[] {
  * Every value of one parameter, from the single-value and the multi-value maps. The
  * multi-value map is the complete one (API Gateway keeps only the last value in `headers`);
  * a single-value entry it does not list counts as one more value, so two `Authorization`
- * headers are seen as two even when only one map has both (aws-contracts.md §2.1).
+ * headers are seen as two even when only one map has both (REQUEST events carry `headers` and
+ * `multiValueHeaders`, api-gateway-lambda-authorizer-input.html).
  */
 function values(single: unknown, multi: unknown, matches: (key: string) => boolean): string[] {
   const fromMulti = collect(multi, matches);

@@ -20,10 +20,10 @@ import {
  */
 export interface WebSocketAuthorizerOptions extends AuthorizerOptions {
   /**
-   * Where the token is. Default `{ header: 'Authorization' }` (the CDK default identity
-   * source). Browsers cannot set headers on a WebSocket, so browser clients send the token in
-   * the query string: `{ query: 'token' }` for `wss://…/prod?token=<JWT>` (aws-contracts.md §4).
-   * URLs end up in logs: keep such tokens short-lived.
+   * Where the token is. Default `{ header: 'Authorization' }` (the CDK default identity source).
+   * Browsers cannot set headers on a WebSocket, so browser clients send the token in the query
+   * string: `{ query: 'token' }` for `wss://…/prod?token=<JWT>` (SECURITY.md, decision 8). URLs end
+   * up in logs: keep such tokens short-lived.
    */
   readonly tokenSource?: TokenSource;
 }
@@ -52,8 +52,8 @@ export type WebSocketAuthorizerHandler = (
 ) => Promise<IamAuthorizerResult>;
 
 /**
- * Creates a WebSocket API `$connect` authorizer (apigateway-websocket-api-lambda-auth.md,
- * aws-contracts.md §4). Only REQUEST authorizers exist for WebSocket APIs, only on `$connect`.
+ * Creates a WebSocket API `$connect` authorizer (AWS, apigateway-websocket-api-lambda-auth.html).
+ * Only REQUEST authorizers exist for WebSocket APIs, only on `$connect`.
  *
  * Outcomes: a valid token that satisfies `require` gets an Allow on `…/{stage}/*`, principal
  * `sub`; a missing, malformed or invalid token throws exactly `Unauthorized` (the handshake

@@ -28,8 +28,8 @@ import { eventLog, fixture, iamAllows } from './helpers.js';
 
 /**
  * The result cache keys on the token, not the route: API Gateway evaluates the policy cached
- * for the first route against every later request made with the same token (aws-contracts.md
- * §1.5). So the policy computed on the first route must allow exactly the routes the
+ * for the first route against every later request made with the same token (SECURITY.md,
+ * decision 13). So the policy computed on the first route must allow exactly the routes the
  * principal's claims satisfy, on every route; checked here with the tests' own IAM matcher.
  */
 

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type AuthorizerEvent, authorizerErrorCode } from '../src/index.js';
 
-/** The shared AWS sample events (never edited; tests build modified copies). */
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/aws-events/', import.meta.url));
+/** The AWS sample events in test/fixtures/aws-events (never edited; tests build modified copies). */
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/aws-events/', import.meta.url));
 
 /** A deep copy of one fixture event; fails loudly when the fixtures are missing. */
 export function fixture<T = Record<string, unknown>>(name: string): T {
@@ -22,7 +22,8 @@ export async function unauthorizedCode(promise: Promise<unknown>): Promise<strin
   }
   if (thrown === undefined) throw new Error('expected the authorizer to throw, but it resolved');
   if (!(thrown instanceof Error)) throw new Error('expected an Error instance');
-  // API Gateway answers 401 only for this exact message (aws-contracts.md §1.4).
+  // API Gateway answers 401 only for this exact message (AWS, "Use API Gateway Lambda
+  // authorizers", the Node.js TOKEN example).
   if (thrown.message !== 'Unauthorized' || thrown.name !== 'Error') {
     throw new Error(
       `expected exactly Error('Unauthorized'), got ${thrown.name}: ${thrown.message}`,

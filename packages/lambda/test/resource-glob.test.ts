@@ -7,7 +7,7 @@ describe('resourceMatches', () => {
     ['GET/orders', 'GET/orders', true],
     ['GET/orders', 'GET/orders/1', false],
     ['GET/orders/*', 'GET/orders/1', true],
-    // `*` crosses `/` in IAM resources (aws-contracts.md §1.5).
+    // `*` crosses `/` in IAM resources (SECURITY.md, decision 13).
     ['GET/orders/*', 'GET/orders/1/items/2', true],
     ['GET/orders/*', 'GET/orders', false],
     ['GET/orders/*/items', 'GET/orders/a/b/items', true],

@@ -69,7 +69,8 @@ describe('createRestTokenAuthorizer', () => {
     });
     const { sub } = await verifier.verify(token);
     expect(result.principalId).toBe(sub);
-    // Never the single methodArn that came first (the result-cache pitfall, aws-contracts.md §1.5).
+    // Never the single methodArn that came first (the result-cache pitfall, SECURITY.md decision
+    // 13).
     expect(iamAllows(result.policyDocument, `${STAGE}DELETE/other/route`)).toBe(true);
   });
 
