@@ -14,7 +14,12 @@ import {
 const T0 = Date.UTC(2030, 0, 1);
 function manualClock(start = T0) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 function claims(extra: Record<string, unknown> = {}) {
