@@ -14,6 +14,11 @@ export default defineConfig({
       { find: /^@cognito-guard\/fastify$/, replacement: src('fastify') },
       { find: /^@cognito-guard\/lambda$/, replacement: src('lambda') },
       { find: /^@cognito-guard\/appsync$/, replacement: src('appsync') },
+      {
+        find: /^@cognito-guard\/revocation\/(dynamodb|cognito)$/,
+        replacement: fileURLToPath(new URL('./packages/revocation/src/$1.ts', import.meta.url)),
+      },
+      { find: /^@cognito-guard\/revocation$/, replacement: src('revocation') },
     ],
   },
   test: {

@@ -9,7 +9,7 @@ export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const ROOT_DIR = path.resolve(BENCH_DIR, '..');
 
 /** Workspace packages the bench imports, as built by `pnpm build` (tsc -b). */
-const WORKSPACE = ['core', 'testing', 'express', 'fastify', 'lambda'];
+const WORKSPACE = ['core', 'testing', 'express', 'fastify', 'lambda', 'revocation'];
 
 function newestMtime(dir) {
   let newest = 0;

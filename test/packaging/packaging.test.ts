@@ -27,7 +27,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixture', import.meta.url));
-const PACKAGES = ['core', 'testing', 'express', 'fastify', 'lambda', 'appsync'] as const;
+const PACKAGES = [
+  'core',
+  'testing',
+  'express',
+  'fastify',
+  'lambda',
+  'appsync',
+  'revocation',
+] as const;
 const LONG = 180_000;
 /** The one repository URL every package.json and SECURITY.md use. */
 const REPOSITORY = 'https://github.com/cognito-guard/cognito-guard';
@@ -198,7 +206,7 @@ describe('publint and arethetypeswrong', () => {
         root,
         LONG,
       );
-      expect(stdout).toContain('check:packages: 6 packages pass publint and attw');
+      expect(stdout).toContain('check:packages: 7 packages pass publint and attw');
     },
     LONG,
   );

@@ -41,7 +41,7 @@ export const ErrorCode = {
   LIFETIME: 'LIFETIME',
   /** A required claim is missing or a claim has the wrong type. */
   CLAIM_TYPE: 'CLAIM_TYPE',
-  /** The application's `isRevoked` hook said so (or failed: we fail closed). */
+  /** The application's `isRevoked` hook said so (or failed with anything but an AuthError: we fail closed). */
   REVOKED: 'REVOKED',
   /** Authenticated, but a required scope is missing. */
   INSUFFICIENT_SCOPE: 'INSUFFICIENT_SCOPE',
@@ -53,6 +53,11 @@ export const ErrorCode = {
   JWKS_UNAVAILABLE: 'JWKS_UNAVAILABLE',
   /** The JWKS was fetched but is not acceptable (size, encoding, JSON, shape). */
   JWKS_INVALID: 'JWKS_INVALID',
+  /**
+   * The revocation list has not heard from its store for longer than its staleness bound, so
+   * it cannot tell whether the token was revoked: refused (fail closed) until it resyncs.
+   */
+  REVOCATION_UNAVAILABLE: 'REVOCATION_UNAVAILABLE',
 } as const;
 
 /** One of the {@link ErrorCode} values. */
@@ -86,6 +91,7 @@ const KIND: Readonly<Record<ErrorCode, ErrorKind>> = {
   CLAIM_CHECK: 'forbidden',
   JWKS_UNAVAILABLE: 'unavailable',
   JWKS_INVALID: 'unavailable',
+  REVOCATION_UNAVAILABLE: 'unavailable',
 };
 
 const STATUS: Readonly<Record<ErrorKind, number>> = {
@@ -126,6 +132,7 @@ const MESSAGES: Readonly<Record<ErrorCode, string>> = {
   CLAIM_CHECK: 'The token does not satisfy the access rule',
   JWKS_UNAVAILABLE: 'The signing keys are temporarily unavailable',
   JWKS_INVALID: 'The signing keys are temporarily unavailable',
+  REVOCATION_UNAVAILABLE: 'The revocation list is temporarily unavailable',
 };
 
 /** Extra facts an {@link AuthError} may carry for its consumers. */
@@ -134,7 +141,7 @@ export interface AuthErrorOptions {
   cause?: unknown;
   /** For `INSUFFICIENT_SCOPE`: the scopes that were required (the `scope` challenge attribute). */
   requiredScopes?: readonly string[];
-  /** For `JWKS_UNAVAILABLE`/`JWKS_INVALID`: when a retry may succeed, in seconds. */
+  /** For `unavailable` failures (JWKS, revocation list): when a retry may succeed, in seconds. */
   retryAfterSeconds?: number;
 }
 
@@ -160,7 +167,7 @@ export class AuthError extends Error {
   readonly kind: ErrorKind;
   /** For scope failures, the scopes that were required. */
   readonly requiredScopes: readonly string[] | undefined;
-  /** For JWKS failures, seconds after which a retry may succeed. */
+  /** For `unavailable` failures (JWKS, revocation list), seconds after which a retry may succeed. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, options: AuthErrorOptions = {}) {

@@ -112,7 +112,11 @@ export interface VerifierCommonOptions {
   readonly jwks?: JwksCacheOptions | JwksCache;
   /** Verified-token cache options, or `false` to verify every token every time. */
   readonly cache?: TokenCacheOptions | false;
-  /** Runs on every verify, cache hits included; `true` rejects with `REVOKED`. */
+  /**
+   * Runs on every verify, cache hits included; `true` rejects with `REVOKED`. A synchronous
+   * answer keeps the cache-hit path synchronous. A thrown `AuthError` keeps its code (a
+   * revocation list throws `REVOCATION_UNAVAILABLE`); any other failure rejects with `REVOKED`.
+   */
   readonly isRevoked?: (claims: AccessTokenClaims | IdTokenClaims) => boolean | Promise<boolean>;
   /** Observability hook. Exceptions it throws are ignored. */
   readonly onEvent?: (event: VerifierEvent) => void;
@@ -444,16 +448,28 @@ export function createVerifier<T extends TokenUse | null>(
     }
   }
 
-  async function checkRevoked(result: AuthResult): Promise<void> {
+  /**
+   * Runs `isRevoked`. A synchronous answer (an in-memory list) is checked synchronously, so a
+   * cache hit stays free of promises; a promise is awaited. An `AuthError` thrown by the hook
+   * (`REVOCATION_UNAVAILABLE` from a list that cannot vouch for itself) keeps its code;
+   * anything else fails closed as `REVOKED`.
+   */
+  function checkRevoked(result: AuthResult): void | Promise<void> {
     if (isRevoked === undefined) return;
-    let revoked: boolean;
+    const fail = (err: unknown): never => {
+      throw isAuthError(err) ? err : new AuthError('REVOKED', { cause: err });
+    };
+    const decide = (revoked: unknown): void => {
+      if (revoked === true) throw new AuthError('REVOKED');
+    };
+    let answer: boolean | Promise<boolean>;
     try {
-      revoked = (await isRevoked(result.claims)) === true;
+      answer = isRevoked(result.claims);
     } catch (err) {
-      // Fail closed: a revocation list we cannot read must not let a revoked token through.
-      throw new AuthError('REVOKED', { cause: err });
+      return fail(err);
     }
-    if (revoked) throw new AuthError('REVOKED');
+    if (answer instanceof Promise) return answer.then(decide, fail);
+    decide(answer);
   }
 
   /**
@@ -504,8 +520,15 @@ export function createVerifier<T extends TokenUse | null>(
         tokenCache!.delete(token);
         throw err;
       }
-      if (isRevoked === undefined) return cacheHit(hit.result);
-      return checkRevoked(hit.result).then(
+      let pending: void | Promise<void>;
+      try {
+        pending = checkRevoked(hit.result);
+      } catch (err) {
+        tokenCache!.delete(token);
+        throw err;
+      }
+      if (pending === undefined) return cacheHit(hit.result);
+      return pending.then(
         () => cacheHit(hit.result),
         (err: unknown) => {
           tokenCache!.delete(token);
@@ -549,7 +572,8 @@ export function createVerifier<T extends TokenUse | null>(
       });
       return result;
     };
-    return isRevoked === undefined ? store() : checkRevoked(verified.result).then(store);
+    const pending = checkRevoked(verified.result);
+    return pending === undefined ? store() : pending.then(store);
   }
 
   /** Reports a refusal and returns it as an AuthError (anything else is a bug: MALFORMED). */

@@ -301,6 +301,40 @@ describe('createVerifier rejects', () => {
     expect(await rejectionCode(verifier.verify(await issuer.mintAccessToken()))).toBe('REVOKED');
   });
 
+  it('keeps the code of an AuthError thrown by isRevoked (REVOCATION_UNAVAILABLE), on a miss and on a hit', async () => {
+    let down = false;
+    const verifier = accessVerifier({
+      isRevoked: () => {
+        if (down) throw new AuthError('REVOCATION_UNAVAILABLE', { retryAfterSeconds: 2 });
+        return false;
+      },
+    });
+    const token = await issuer.mintAccessToken();
+    await verifier.verify(token);
+    down = true;
+    const err = await verifier.verify(token).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect((err as AuthError).code).toBe('REVOCATION_UNAVAILABLE');
+    expect((err as AuthError).status).toBe(503);
+    expect((err as AuthError).retryAfterSeconds).toBe(2);
+    const fresh = await issuer.mintAccessToken();
+    expect(await rejectionCode(verifier.verify(fresh))).toBe('REVOCATION_UNAVAILABLE');
+    down = false;
+    expect((await verifier.verify(token)).sub).toBeTypeOf('string');
+  });
+
+  it('answers a cache hit without awaiting when isRevoked answers synchronously', async () => {
+    const verifier = accessVerifier({ isRevoked: () => false });
+    const token = await issuer.mintAccessToken();
+    await verifier.verify(token);
+    // A settled promise: its callback runs before a callback queued after it in the same turn.
+    const order: string[] = [];
+    const hit = verifier.verify(token).then(() => order.push('hit'));
+    await Promise.resolve().then(() => order.push('tick'));
+    await hit;
+    expect(order).toEqual(['hit', 'tick']);
+  });
+
   it('a validly signed __proto__ claim (MALFORMED), leaving Object.prototype alone', async () => {
     // JSON.parse makes "__proto__" an own member; an object literal would set the prototype.
     const claims = JSON.parse('{"__proto__":{"cognito:groups":["admin"]}}');
