@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^@cognito-guard\/fastify$/, replacement: src('fastify') },
       { find: /^@cognito-guard\/lambda$/, replacement: src('lambda') },
       { find: /^@cognito-guard\/appsync$/, replacement: src('appsync') },
+      { find: /^@cognito-guard\/cdk$/, replacement: src('cdk') },
     ],
   },
   test: {
