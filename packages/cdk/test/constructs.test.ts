@@ -396,3 +396,25 @@ describe('CognitoGuardAppSyncAuthorizer', () => {
     });
   });
 });
+
+describe('authorizer function permissions', () => {
+  it('gives the function role the basic execution policy and nothing else', () => {
+    const template = synth(httpCatchAllStack());
+    const roles = template.findResources('AWS::IAM::Role');
+    const authRole = Object.entries(roles).find(([id]) => id.startsWith('AuthFunction'));
+    expect(authRole?.[1].Properties.ManagedPolicyArns).toEqual([
+      {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+          ],
+        ],
+      },
+    ]);
+    expect(authRole?.[1].Properties.Policies).toBeUndefined();
+    expect(template.findResources('AWS::IAM::Policy')).toEqual({});
+  });
+});
