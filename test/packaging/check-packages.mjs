@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-export const PACKAGES = ['core', 'testing', 'express', 'fastify', 'lambda', 'appsync'];
+export const PACKAGES = ['core', 'testing', 'express', 'fastify', 'lambda', 'appsync', 'cdk'];
 
 async function check(name) {
   const dir = `packages/${name}`;
