@@ -47,10 +47,11 @@ const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8', timeout
 const available = cfnLint.status === 0;
 
 /**
- * W3005 ("dependency already enforced by a GetAtt") is ignored for synthesized stacks only:
+ * W3005 ("dependency already enforced by a GetAtt/Ref") is ignored for generated templates only:
  * aws-cdk-lib's `lambda.Function` always adds a `DependsOn` on its execution role next to the
- * `GetAtt` of the role's ARN, a redundancy cfn-lint reports as a style warning on every CDK
- * function; it changes nothing in the deployment.
+ * `GetAtt` of the role's ARN, and the Serverless Framework a `DependsOn` on the authorizer next
+ * to the `Ref` of it; cfn-lint reports the redundancy as a style warning, and it changes
+ * nothing in the deployment. The hand-written SAM template is linted with every check.
  */
 function lint(
   file: string,
@@ -78,6 +79,35 @@ if (available) {
       const file = writeTemplate(name.replace(/\W+/g, '-'), build());
       expect(lint(file, ['W3005'])).toEqual({ status: 0, output: '' });
     });
+
+    // serverless.yml is what the serverless-offline end-to-end test runs; `serverless package`
+    // turns it into CloudFormation offline (no AWS account), which is what would be deployed.
+    it('passes the CloudFormation serverless package generates from examples/lambda-authorizer', () => {
+      const example = join(root, 'examples/lambda-authorizer');
+      const home = mkdtempSync(join(work, 'home-'));
+      const out = join(work, 'serverless-package');
+      const result = spawnSync(
+        join(example, 'node_modules/.bin/serverless'),
+        ['package', '--package', out],
+        {
+          cwd: example,
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: {
+            ...process.env,
+            HOME: home,
+            SLS_TELEMETRY_DISABLED: '1',
+            USER_POOL_ID: 'us-east-1_Example',
+            CLIENT_ID: 'app-client-id',
+          },
+        },
+      );
+      expect(result.status, `${result.stdout}${result.stderr}`.slice(-2000)).toBe(0);
+      expect(lint(join(out, 'cloudformation-template-update-stack.json'), ['W3005'])).toEqual({
+        status: 0,
+        output: '',
+      });
+    }, 180_000);
 
     it('passes the SAM template of examples/lambda-authorizer', () => {
       expect(lint(join(root, 'examples/lambda-authorizer/template.yaml'))).toEqual({
