@@ -115,11 +115,15 @@ describe('the packed tarballs', () => {
 
   // LONG: with skipLibCheck off, the check also covers the aws-cdk-lib declarations the CDK
   // constructs' types reach, as a consumer's own `tsc` does.
-  it('type-checks under module nodenext, ESM and CommonJS consumers', async () => {
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const { stdout } = await sh(process.execPath, [tsc, '-p', 'tsconfig.json'], project, LONG);
-    expect(stdout).toBe('');
-  }, LONG);
+  it(
+    'type-checks under module nodenext, ESM and CommonJS consumers',
+    async () => {
+      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+      const { stdout } = await sh(process.execPath, [tsc, '-p', 'tsconfig.json'], project, LONG);
+      expect(stdout).toBe('');
+    },
+    LONG,
+  );
 });
 
 describe('publint and arethetypeswrong', () => {
