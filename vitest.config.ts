@@ -19,6 +19,7 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./packages/revocation/src/$1.ts', import.meta.url)),
       },
       { find: /^@cognito-guard\/revocation$/, replacement: src('revocation') },
+      { find: /^@cognito-guard\/cdk$/, replacement: src('cdk') },
     ],
   },
   test: {

@@ -22,6 +22,7 @@ export const PACKAGES = [
   'lambda',
   'appsync',
   'revocation',
+  'cdk',
 ];
 
 async function check(name) {
