@@ -85,6 +85,32 @@ function copyWithoutPrototypes(value: unknown, depth: number, walk: Walk): unkno
   return copy;
 }
 
+/** JSON's insignificant whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/**
+ * True when `text` could be one JSON object: its first and last characters other than JSON
+ * whitespace are `{` and `}`. A constant-time look at both ends (for any realistic amount of
+ * whitespace), used to refuse payloads that are strings, numbers, arrays or another encoding
+ * (UTF-16 text decoded as UTF-8 ends in a NUL) as `MALFORMED` before anything reads them.
+ * Passing says nothing more: only {@link parseStrictJsonObject} decides.
+ *
+ * @example
+ * ```ts
+ * mayBeJsonObject(' {"a":1} '); // true
+ * mayBeJsonObject('"{}"'); // false
+ * ```
+ */
+export function mayBeJsonObject(text: string): boolean {
+  let start = 0;
+  while (start < text.length && isJsonWhitespace(text.charCodeAt(start))) start += 1;
+  let end = text.length - 1;
+  while (end > start && isJsonWhitespace(text.charCodeAt(end))) end -= 1;
+  return end > start && text.charCodeAt(start) === 0x7b && text.charCodeAt(end) === 0x7d;
+}
+
 /**
  * Parse `text` as a single JSON object under the strict rules above. Objects in the result
  * have a `null` prototype.

@@ -13,7 +13,7 @@ import {
   type TimeRules,
   type TokenUse,
 } from './claims.js';
-import { decodeCompactJws, type JwsLimits } from './compact-jws.js';
+import { type JwsLimits, splitCompactJws } from './compact-jws.js';
 import { AuthError, type ErrorCode, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
 import {
@@ -26,6 +26,7 @@ import {
 } from './jwks-cache.js';
 import type { AdmittedKey } from './key-policy.js';
 import { verifyRs256 } from './signature.js';
+import { mayBeJsonObject, parseStrictJsonObject } from './strict-json.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
 
 /** One user pool a verifier trusts, and which of its tokens it accepts. */
@@ -219,6 +220,22 @@ function checkCognitoClaims(payload: Record<string, unknown>, pool: Pool): void 
   }
 }
 
+/** The strictly parsed payload with its claim types checked: `MALFORMED` or `CLAIM_TYPE`. */
+function parseClaims(text: string): Record<string, unknown> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = parseStrictJsonObject(text);
+  } catch (err) {
+    throw new AuthError('MALFORMED', { cause: err });
+  }
+  checkClaimTypes(payload);
+  return payload;
+}
+
+function isUnavailable(err: unknown): boolean {
+  return isAuthError(err) && err.code === 'JWKS_UNAVAILABLE';
+}
+
 /** The fields every adapter reads, derived once from the verified claims. */
 function toResult(claims: AccessTokenClaims | IdTokenClaims, userPoolId: string): AuthResult {
   const isAccess = claims.token_use === 'access';
@@ -334,6 +351,8 @@ export function createVerifier<T extends TokenUse | null>(
     }
     byIssuer.set(pool.issuer, pool);
   }
+  // What each issuer looks like inside the payload's JSON text (see `poolsNamedIn`).
+  const quotedIssuers = pools.map((pool) => JSON.stringify(pool.issuer));
 
   async function checkRevoked(result: AuthResult): Promise<void> {
     if (isRevoked === undefined) return;
@@ -348,29 +367,106 @@ export function createVerifier<T extends TokenUse | null>(
   }
 
   /**
-   * The full pipeline, cheapest and most structural checks first: size and strict decoding,
-   * the header, claim types, the exact issuer (before any key lookup, so a token never makes
-   * us fetch keys for a pool we do not trust; attack class 13), the key, the signature, then
-   * the claims that mean something only once the signature holds.
+   * The full pipeline, ordered so that refusing a token never costs more than accepting a
+   * valid one of the same length. Before the signature, only steps every token pays and whose
+   * cost the payload's shape cannot change: size, strict base64url and UTF-8 decoding, the
+   * header (alg first), and a scan for a configured issuer. The pool it names and the kid
+   * select the key; a key is only ever fetched from a configured pool's JWKS URI (attack
+   * class 13). Then the signature; only a signed payload is parsed (strict JSON: members,
+   * nesting and duplicates cost CPU that an anonymous sender must not be able to spend),
+   * and its exact issuer must name the pool whose key verified it.
    */
   function verifyUncached(token: string): Verified | Promise<Verified> {
     let kid = '';
-    const { payload, signature, signingInput } = decodeCompactJws(token, limits, (header) => {
+    const jws = splitCompactJws(token, limits, (header) => {
       kid = checkHeader(header);
     });
-    checkClaimTypes(payload);
-    const pool = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
-    if (pool === undefined) throw new AuthError('ISSUER');
-    const finish = (key: AdmittedKey): Verified => {
-      if (!verifyRs256(signingInput, signature, key)) throw new AuthError('SIGNATURE_INVALID');
+    if (!mayBeJsonObject(jws.payloadText)) {
+      throw new AuthError('MALFORMED', { cause: 'payload is not a JSON object' });
+    }
+    const candidates = poolsNamedIn(jws.payloadText);
+    if (candidates.length === 0) throw new AuthError('ISSUER');
+    const finish = (
+      pool: Pool,
+      key: AdmittedKey,
+      parsed?: Record<string, unknown>,
+    ): Verified | Promise<Verified> => {
+      if (!verifyRs256(jws.signingInput, jws.signature, key)) {
+        throw new AuthError('SIGNATURE_INVALID');
+      }
+      const payload = parsed ?? parseClaims(jws.payloadText);
+      const named = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
+      if (named === undefined) throw new AuthError('ISSUER');
+      if (named === pool) return accept(named, key, payload);
+      // The scan picked another configured pool (its issuer string appears elsewhere in the
+      // payload): the signature must hold under the key of the pool the token names.
+      const own = jwksCache.peekKey(named.jwksUri, kid);
+      const recheck = (ownKey: AdmittedKey): Verified => {
+        if (ownKey !== key && !verifyRs256(jws.signingInput, jws.signature, ownKey)) {
+          throw new AuthError('SIGNATURE_INVALID');
+        }
+        return accept(named, ownKey, payload);
+      };
+      return own !== undefined ? recheck(own) : jwksCache.getKey(named.jwksUri, kid).then(recheck);
+    };
+    const accept = (pool: Pool, key: AdmittedKey, payload: Record<string, unknown>): Verified => {
       checkCognitoClaims(payload, pool);
       checkTimes(payload, clock() / 1000, timeRules);
       const claims = deepFreeze(payload) as unknown as AccessTokenClaims | IdTokenClaims;
       return { result: toResult(claims, pool.userPoolId), jwksUri: pool.jwksUri, kid, key };
     };
     // The common case stays synchronous: no promise per verification when the key is held.
-    const held = jwksCache.peekKey(pool.jwksUri, kid);
-    return held !== undefined ? finish(held) : jwksCache.getKey(pool.jwksUri, kid).then(finish);
+    for (const pool of candidates) {
+      const held = jwksCache.peekKey(pool.jwksUri, kid);
+      if (held !== undefined) return finish(pool, held);
+    }
+    if (candidates.some((pool) => jwksCache.wouldFetch(pool.jwksUri, kid))) {
+      // The token would cause I/O: its exact issuer comes first, so it can only ever make us
+      // fetch the keys of the pool it names (attack class 13). At most one fetch per cooldown
+      // (plus the requests that join it) pays this parse before the signature.
+      const payload = parseClaims(jws.payloadText);
+      const named = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
+      if (named === undefined) throw new AuthError('ISSUER');
+      return jwksCache.getKey(named.jwksUri, kid).then((key) => finish(named, key, payload));
+    }
+    // No I/O: the cache answers (keys kept through an outage, KEY_NOT_FOUND, or retry later).
+    return fetchKey(candidates, kid).then(({ pool, key }) => finish(pool, key));
+  }
+
+  /**
+   * The configured pools whose issuer appears in the payload text as a JSON string, in
+   * configuration order. A hint, not a decision (the exact `iss` is compared once the payload
+   * is signed and parsed); a payload naming no configured issuer is refused unparsed. The
+   * issuer must be spelled as Cognito writes it, without JSON escapes.
+   */
+  function poolsNamedIn(payloadText: string): Pool[] {
+    if (pools.length === 1) {
+      return payloadText.includes(quotedIssuers[0]!) ? pools : [];
+    }
+    return pools.filter((_, i) => payloadText.includes(quotedIssuers[i]!));
+  }
+
+  /** The key for `kid` from the first candidate pool that has it (fetching as the cache allows). */
+  async function fetchKey(
+    candidates: readonly Pool[],
+    kid: string,
+  ): Promise<{ pool: Pool; key: AdmittedKey }> {
+    let firstError: unknown;
+    for (const pool of candidates) {
+      try {
+        return { pool, key: await jwksCache.getKey(pool.jwksUri, kid) };
+      } catch (err) {
+        // A pool that cannot be reached right now may hold the key: that answer (retry
+        // later) wins over "no such key" from another.
+        if (
+          firstError === undefined ||
+          (isAuthError(err) && err.code === 'JWKS_UNAVAILABLE' && !isUnavailable(firstError))
+        ) {
+          firstError = err;
+        }
+      }
+    }
+    throw firstError;
   }
 
   /**

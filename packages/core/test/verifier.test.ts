@@ -122,6 +122,8 @@ describe('createVerifier', () => {
     const forged = await other.mintAccessToken({
       claims: { iss: issuer.issuer, client_id: issuer.clientId },
     });
+    // Past the cooldown, so pool A's JWKS is fetched again and says the kid is not A's.
+    clock.advance(31);
     const code = await rejectionCode(verifier.verify(forged));
     expect(['KEY_NOT_FOUND', 'SIGNATURE_INVALID']).toContain(code);
     // and pool A's rule (access only) is not applied to pool B's tokens or the reverse.
