@@ -6,7 +6,7 @@
  *   pnpm bench            full run (about 10 minutes), writes bench/RESULTS.md
  *   pnpm bench --quick    reduced set (under 2 minutes), writes bench/RESULTS.quick.md
  *   pnpm bench --smoke    correctness only, no timings, no autocannon (CI: test/bench)
- *   --only=verify,http,cold,herd,memory,lambda   run some sections
+ *   --only=verify,reject,http,cold,herd,memory,lambda   run some sections
  *   --servers=express-none,express-ours --http-rounds=5   (development) some HTTP servers only
  *
  * The orchestrator (this process) hosts the test issuer and mints every token; measurements
@@ -26,7 +26,7 @@ const onlyArg = args.find((a) => a.startsWith('--only='));
 // Development aids: measure some HTTP servers only, with more rounds.
 const serversArg = args.find((a) => a.startsWith('--servers='));
 const roundsArg = args.find((a) => a.startsWith('--http-rounds='));
-const ALL_SECTIONS = ['verify', 'http', 'cold', 'herd', 'memory', 'lambda'];
+const ALL_SECTIONS = ['verify', 'reject', 'http', 'cold', 'herd', 'memory', 'lambda'];
 const sections = onlyArg ? onlyArg.slice('--only='.length).split(',') : ALL_SECTIONS;
 for (const s of sections) {
   if (!ALL_SECTIONS.includes(s)) {
@@ -140,6 +140,7 @@ async function main() {
   };
   const runners = {
     verify: async () => (await import('./sections/verify.mjs')).runVerify(env),
+    reject: async () => (await import('./sections/reject.mjs')).runReject(env),
     http: async () => (await import('./sections/http.mjs')).runHttp(env),
     cold: async () => (await import('./sections/cold.mjs')).runCold(env),
     herd: async () => (await import('./sections/herd.mjs')).runHerd(env),

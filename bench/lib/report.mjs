@@ -40,6 +40,31 @@ export function evaluateTargets(r) {
       ok: hit >= 25,
     });
   }
+  const rj = r.reject?.results;
+  if (rj) {
+    const worst = rj
+      .flatMap((size) => size.shapes.map((shape) => ({ ...shape, size })))
+      .reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const wrong = rj.flatMap((size) =>
+      size.shapes
+        .filter((s) => s.unexpected.length > 0)
+        .map((s) => `${s.id}: ${s.unexpected.join(', ')}`),
+    );
+    const validRefused = rj.filter((size) => Object.keys(size.valid.codes ?? {}).length > 0);
+    rows.push({
+      figure: 'rejection flood: the costliest refused shape',
+      target: '<= 1.0x of accepting a valid token of the same length (cache off)',
+      measured:
+        `${fmtRatio(worst.ratio)} (${worst.label}, ${worst.tokenChars.toLocaleString('en-US')} characters: ` +
+        `${fmt(worst.cpu.median)} vs ${fmt(worst.size.valid.cpu.median)} µs CPU)` +
+        (wrong.length > 0 ? `; **ERROR: unexpected codes** (${wrong.join('; ')})` : '') +
+        (validRefused.length > 0 ? '; **ERROR: a valid reference token was refused**' : ''),
+      ok: worst.ratio <= 1.0 && wrong.length === 0 && validRefused.length === 0,
+      why:
+        'section 2 lists every shape; a refusal that costs more than an acceptance of the same ' +
+        'length is work an anonymous client can make the server do.',
+    });
+  }
   const h = r.http?.results;
   for (const [framework, target] of [
     ['express', 0.9],
@@ -76,7 +101,7 @@ export function evaluateTargets(r) {
           `request here, so ${target.toFixed(2)}x leaves ` +
           `${fmt((ceiling.serverCpuUs?.median ?? 0) * (1 / target - 1))} µs for authentication; ` +
           'the row with an empty async hook shows what any asynchronous authentication step costs ' +
-          'before it does anything (section 2). The rest is extracting the token and the cache ' +
+          'before it does anything (section 3). The rest is extracting the token and the cache ' +
           'lookup; re-checking the token grammar before the cache lookup is kept on purpose.',
       });
     } else {
@@ -138,7 +163,7 @@ export function evaluateTargets(r) {
       ok: size <= 2,
       why:
         'the bundle carries the two dependencies DESIGN.md §2 chose: lru-cache and aws-jwt-verify ' +
-        '(section 6 lists the bytes of each). Core uses aws-jwt-verify only for its Cognito claim ' +
+        '(section 7 lists the bytes of each). Core uses aws-jwt-verify only for its Cognito claim ' +
         'rules, its user-pool-id grammar and its JwksCache type, but its module graph does not ' +
         'tree-shake. A scratch build with a 60-line Map cache and those 15 lines of our own ' +
         'measured 30.2 KiB (1.77x, gzipped 1.97x): that replaces chosen dependencies, so it is ' +
@@ -200,6 +225,43 @@ function verifySection(v) {
       rows,
     ),
   ].join('\n');
+}
+
+function rejectSection(rj) {
+  const parts = [
+    'The worst token shapes we know, refused by a verifier with the default settings (what an ' +
+      'anonymous client reaches), against accepting a valid token of the same length with the ' +
+      'result cache off (a miss every time: one RSA verification, the payload parsed, the ' +
+      `claims checked). CPU time per verify, ${rj.rounds} alternating rounds, medians ` +
+      '(min–max over rounds). Forged signatures are random bytes of the right length; the kid ' +
+      'is the served one unless the row says otherwise. A ratio above 1.00x means refusing ' +
+      'that shape costs more than accepting a valid token.',
+  ];
+  for (const size of rj.results) {
+    const rows = [
+      [
+        `valid token (reference), ${size.tokenChars.toLocaleString('en-US')} characters`,
+        'accepted',
+        `${fmt(size.valid.cpu.median)} (${fmtRange(size.valid.cpu)})`,
+        '1.00x',
+        fmt(size.valid.background.median, 2),
+      ],
+      ...size.shapes.map((s) => [
+        s.label,
+        `${Object.keys(s.codes).join(', ')}${s.unexpected.length > 0 ? ' — **ERROR: unexpected**' : ''}`,
+        `${fmt(s.cpu.median)} (${fmtRange(s.cpu)})`,
+        `${fmtRatio(s.ratio)}${s.ratio > 1 ? ' **(above 1.00x)**' : ''}`,
+        fmt(s.background.median, 2),
+      ]),
+    ];
+    parts.push('');
+    parts.push(`Tokens of about ${size.tokenChars.toLocaleString('en-US')} characters:`);
+    parts.push('');
+    parts.push(
+      table(['token', 'answer', 'CPU µs per verify', 'vs accepting', 'background cores'], rows),
+    );
+  }
+  return parts.join('\n');
 }
 
 function httpSection(h) {
@@ -488,11 +550,12 @@ export function renderReport(r) {
   }
   const sections = [
     ['1. Verify throughput', r.verify, verifySection],
-    ['2. HTTP throughput', r.http, httpSection],
-    ['3. Cold start', r.cold, coldSection],
-    ['4. JWKS herds', r.herd, herdSection],
-    ['5. Memory', r.memory, memorySection],
-    ['6. Lambda authorizer', r.lambda, lambdaSection],
+    ['2. Rejection flood', r.reject, rejectSection],
+    ['3. HTTP throughput', r.http, httpSection],
+    ['4. Cold start', r.cold, coldSection],
+    ['5. JWKS herds', r.herd, herdSection],
+    ['6. Memory', r.memory, memorySection],
+    ['7. Lambda authorizer', r.lambda, lambdaSection],
   ];
   for (const [title, data, render] of sections) {
     if (data === undefined) continue;
