@@ -135,6 +135,18 @@ export function evaluateTargets(r) {
         [c.withinCooldown, c.afterCooldown, c.again].every((w) => w.accepted === 0),
     });
   }
+  const fr = r.herd?.results?.oursRefresh;
+  if (fr) {
+    rows.push({
+      figure: 'cached outcomes across a JWKS refresh with unchanged keys',
+      target: 'all survive',
+      measured:
+        `${fr.afterRefresh} of ${fr.cached} cache hits after a forced refresh, ` +
+        `${fr.afterUnknownKid} of ${fr.cached} after an unknown kid made it refetch ` +
+        `(${fr.fetches} fetches)`,
+      ok: fr.afterRefresh === fr.cached && fr.afterUnknownKid === fr.cached && fr.fetches === 2,
+    });
+  }
   const m = r.memory;
   if (m?.samples) {
     const m20 = m.samples.find((s) => s.verifies >= 20_000) ?? m.samples[0];
@@ -396,6 +408,17 @@ function herdSection(h) {
       `within the cooldown of the warm-up fetch: ${c.withinCooldown.fetches} fetch(es); clock ` +
       `moved 31 s on, next wave: ${c.afterCooldown.fetches}; one more wave right after: ` +
       `${c.again.fetches}. Every wave: ${c.afterCooldown.rejected} of ${h.size} rejected.`,
+    ...(h.results.oursRefresh
+      ? [
+          '',
+          `Cached outcomes across a refresh (cognito-guard): ${h.results.oursRefresh.cached} ` +
+            'distinct valid tokens verified (and cached), then the JWKS fetched again with the ' +
+            'same keys, first by `jwksCache.refresh()`, then by a token with an unknown kid ' +
+            'after the cooldown; the same tokens again after each: ' +
+            `${h.results.oursRefresh.afterRefresh} and ${h.results.oursRefresh.afterUnknownKid} ` +
+            `cache hits of ${h.results.oursRefresh.cached} (before: ${h.results.oursRefresh.before}).`,
+        ]
+      : []),
   ].join('\n');
 }
 
