@@ -24,13 +24,17 @@ export function evaluateTargets(r) {
     const miss = ratio('ours', 'aws-jwt-verify', 'distinct');
     rows.push({
       figure: 'verify, distinct tokens (cache miss)',
-      target: '<= 1.15x aws-jwt-verify',
+      target: '<= 1.0x aws-jwt-verify',
       measured:
         `${fmtRatio(miss)} of aws-jwt-verify's time with the default cache ` +
         `(${fmtRatio(ratio('ours-nocache', 'aws-jwt-verify', 'distinct'))} cache off; wall time ` +
         `${fmtRatio(wall('ours', 'aws-jwt-verify', 'distinct'))}); ` +
         `${fmtRatio(ratio('ours', 'crypto', 'distinct'))} of bare crypto.verify`,
-      ok: miss <= 1.15,
+      ok: miss <= 1.0,
+      why:
+        'the miss path is one RSA verification (bare `crypto.verify`, the floor, is in section 1) ' +
+        'plus the strict checks aws-jwt-verify does not make (canonical base64url, duplicate ' +
+        'members, the key policy), the verified-token cache insert, and the frozen result.',
     });
     const hit = ratio('aws-jwt-verify', 'ours', 'repeated');
     rows.push({
@@ -68,7 +72,7 @@ export function evaluateTargets(r) {
   const h = r.http?.results;
   for (const [framework, target] of [
     ['express', 0.9],
-    ['fastify', 0.8],
+    ['fastify', 0.85],
   ]) {
     const name = framework === 'express' ? 'Express' : 'Fastify';
     const withAuth = h?.[`${framework}-ours/repeated`];
@@ -82,6 +86,7 @@ export function evaluateTargets(r) {
       const pairedCpu = r.http.pairedCpu?.[framework];
       const quiet = withAuth.background.median < 0.3 && ceiling.background.median < 0.3;
       const ratio = quiet || !(pairedCpu?.n > 0) ? paired.median : pairedCpu.median;
+      const invalidLayer = layerViolations(r.http).some((f) => f.key.startsWith(`${framework}-`));
       rows.push({
         figure: `${name} with auth, repeated token`,
         target: `>= ${target.toFixed(2)}x of ${name} without auth`,
@@ -94,8 +99,9 @@ export function evaluateTargets(r) {
           (bare
             ? `; ${fmtRatio(withAuth.rps.median / bare.rps.median)} of the ceiling without the header`
             : '') +
-          (quiet ? '' : '. Machine busy: verdict on the CPU-per-request ratio'),
-        ok: ratio >= target,
+          (quiet ? '' : '. Machine busy: verdict on the CPU-per-request ratio') +
+          (invalidLayer ? '. **Invalid: a layer measured faster than its absence**' : ''),
+        ok: ratio >= target && !invalidLayer,
         why:
           `the ${name} server without auth costs ${fmt(ceiling.serverCpuUs?.median)} µs of CPU per ` +
           `request here, so ${target.toFixed(2)}x leaves ` +
@@ -110,6 +116,68 @@ export function evaluateTargets(r) {
         target: `>= ${target.toFixed(2)}x`,
         measured: r.http?.unavailable?.[`${framework}-ours`] ?? 'not measured',
         ok: undefined,
+      });
+    }
+  }
+  if (h) {
+    const ours = h['express-ours/distinct'];
+    const aws = h['express-aws/distinct'];
+    if (ours && aws) {
+      const quiet = ours.background.median < 0.3 && aws.background.median < 0.3;
+      const rps = ours.rps.median / aws.rps.median;
+      const cpu = aws.serverCpuUs.median / ours.serverCpuUs.median;
+      rows.push({
+        figure: 'Express with auth, distinct tokens (every request a cache miss)',
+        target: '>= 0.95x of Express + aws-jwt-verify middleware',
+        measured:
+          `throughput ${fmtRatio(rps)} (${fmt(ours.rps.median)} vs ${fmt(aws.rps.median)} req/s); ` +
+          `server CPU per request ${fmtRatio(cpu)} (${fmt(ours.serverCpuUs.median)} vs ` +
+          `${fmt(aws.serverCpuUs.median)} µs)` +
+          (quiet ? '' : '. Machine busy: verdict on the CPU-per-request ratio'),
+        ok: (quiet ? rps : cpu) >= 0.95,
+        why:
+          'a miss costs one RSA verification in both; ours also runs the checks aws-jwt-verify ' +
+          'does not make and inserts the outcome into the verified-token cache (section 1 has ' +
+          'the verify-level figures without HTTP).',
+      });
+    }
+    const bareExpress = h['express-bare/repeated'];
+    const noneExpress = h['express-none/repeated'];
+    if (bareExpress && noneExpress) {
+      const ratio = noneExpress.serverCpuUs.median / bareExpress.serverCpuUs.median;
+      rows.push({
+        figure: 'Express no-auth ceiling against a plain Express 5 app',
+        target: 'within 1.25x of its server CPU per request',
+        measured:
+          `${fmtRatio(ratio)} (${fmt(noneExpress.serverCpuUs.median)} vs ` +
+          `${fmt(bareExpress.serverCpuUs.median)} µs)`,
+        ok: ratio <= 1.25,
+        why:
+          'the ceiling costs more per request than the same app started without the bench ' +
+          'modules: every Express ratio in this run is suspect.',
+      });
+    }
+    const faster = layerViolations(r.http);
+    rows.push({
+      figure: 'no layer measured faster than its absence',
+      target: 'every auth or empty-middleware row <= its no-auth ceiling (throughput and CPU)',
+      measured:
+        faster.length === 0
+          ? 'none'
+          : `**ERROR**: ${faster.map((f) => `${f.key} ${f.what}`).join('; ')}`,
+      ok: faster.length === 0,
+      why:
+        'a layer cannot make a server faster: such a figure is noise or a broken ceiling. The ' +
+        'ratios of this run are not evidence; re-run `pnpm bench` on a quiet machine.',
+    });
+    const repeats = Object.entries(h).filter(([, x]) => x.maxDistinctSent > r.http.distinctPool);
+    if (repeats.length > 0) {
+      rows.push({
+        figure: 'distinct-token runs without a repeated token',
+        target: `at most ${r.http.distinctPool.toLocaleString('en-US')} requests per server`,
+        measured: repeats.map(([k, x]) => `${k}: ${x.maxDistinctSent}`).join('; '),
+        ok: false,
+        why: 'some distinct tokens repeated while a server was up; the pool must be larger.',
       });
     }
   }
@@ -169,27 +237,49 @@ export function evaluateTargets(r) {
     const gz = l.bundles.ours.gzipBytes / l.bundles['aws-jwt-verify'].gzipBytes;
     const cold = l.cold.ours.totalMs.median / l.cold['aws-jwt-verify'].totalMs.median;
     rows.push({
-      figure: 'Lambda authorizer bundle (esbuild, minified)',
-      target: 'within 2x of aws-jwt-verify alone',
-      measured: `${fmtRatio(size)} (${fmtBytes(l.bundles.ours.bytes)} vs ${fmtBytes(l.bundles['aws-jwt-verify'].bytes)}); gzipped ${fmtRatio(gz)}`,
-      ok: size <= 2,
+      figure: 'Lambda authorizer cold start (import + first verify, JWKS fetched)',
+      target: '<= 1.5x a bare aws-jwt-verify authorizer, bundle size beside it',
+      measured:
+        `${fmtRatio(cold)} (${fmt(l.cold.ours.totalMs.median)} vs ` +
+        `${fmt(l.cold['aws-jwt-verify'].totalMs.median)} ms); bundle ${fmtRatio(size)} ` +
+        `(${fmtBytes(l.bundles.ours.bytes)} vs ${fmtBytes(l.bundles['aws-jwt-verify'].bytes)} ` +
+        `minified), gzipped ${fmtRatio(gz)}`,
+      ok: cold <= 1.5,
       why:
-        'the bundle carries the two dependencies DESIGN.md §2 chose: lru-cache and aws-jwt-verify ' +
-        '(section 7 lists the bytes of each). Core uses aws-jwt-verify only for its Cognito claim ' +
-        'rules, its user-pool-id grammar and its JwksCache type, but its module graph does not ' +
-        'tree-shake. A scratch build with a 60-line Map cache and those 15 lines of our own ' +
-        'measured 30.2 KiB (1.77x, gzipped 1.97x): that replaces chosen dependencies, so it is ' +
-        'a product decision, not made here. The cold start, which is what a Lambda user waits ' +
-        'for, is within its target.',
-    });
-    rows.push({
-      figure: 'Lambda authorizer cold start (import + first verify)',
-      target: 'within 2x of aws-jwt-verify alone',
-      measured: `${fmtRatio(cold)} (${fmt(l.cold.ours.totalMs.median)} vs ${fmt(l.cold['aws-jwt-verify'].totalMs.median)} ms)`,
-      ok: cold <= 2,
+        'section 7 lists what the bundle holds: core, lru-cache and aws-jwt-verify (the ' +
+        "project's chosen dependencies), each imported by the narrowest entry point it offers.",
     });
   }
   return rows;
+}
+
+/**
+ * Rows that show a layer (auth or an empty middleware) as faster than its absence: more
+ * requests per second than the no-auth ceiling of the same framework, or less server CPU per
+ * request, in the same run (medians), beyond nothing at all.
+ */
+export function layerViolations(http) {
+  const out = [];
+  const h = http?.results ?? {};
+  for (const [key, x] of Object.entries(h)) {
+    const [id, mode] = key.split('/');
+    const server = SERVERS.find((s) => s.id === id);
+    if (server === undefined || mode === 'bare') continue;
+    if (id === `${server.framework}-none` || id === `${server.framework}-bare`) continue;
+    const ceiling = h[`${server.framework}-none/repeated`];
+    if (ceiling === undefined) continue;
+    const what = [];
+    if (x.rps.median > ceiling.rps.median) {
+      what.push(`${fmtRatio(x.rps.median / ceiling.rps.median)} of the ceiling's req/s`);
+    }
+    if (x.serverCpuUs.median < ceiling.serverCpuUs.median) {
+      what.push(
+        `${fmt(x.serverCpuUs.median)} vs ${fmt(ceiling.serverCpuUs.median)} µs CPU per request`,
+      );
+    }
+    if (what.length > 0) out.push({ key, what: what.join(', ') });
+  }
+  return out;
 }
 
 function verifySection(v) {
@@ -278,10 +368,11 @@ function rejectSection(rj) {
 
 function httpSection(h) {
   const rows = [];
+  const faster = new Map(layerViolations(h).map((f) => [f.key, f.what]));
   for (const server of SERVERS) {
     const modes = server.auth
       ? ['repeated', 'distinct']
-      : server.id.endsWith('-noop')
+      : server.id !== `${server.framework}-none`
         ? ['repeated']
         : ['repeated', 'bare'];
     const ceiling = h.results[`${server.framework}-none/repeated`];
@@ -320,7 +411,10 @@ function httpSection(h) {
         `${fmt(x.p50.median)} / ${fmt(x.p99.median)}`,
         fmt(x.serverCpuUs?.median),
         `${fmt(x.serverCores?.median, 2)} / ${fmt(x.clientCores?.median, 2)}`,
-        `${fmt(x.background.median, 2)}${h.invalid?.[key] ? ` — INVALID: ${h.invalid[key]}` : ''}`,
+        `${fmt(x.background.median, 2)}${h.invalid?.[key] ? ` — INVALID: ${h.invalid[key]}` : ''}` +
+          (faster.has(key)
+            ? ` — **ERROR: faster than without the layer** (${faster.get(key)})`
+            : ''),
       ]);
     }
   }

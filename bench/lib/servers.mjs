@@ -9,6 +9,13 @@
 import { createAwsVerifier, createOurVerifier, testAgent } from './peers.mjs';
 
 export const SERVERS = [
+  {
+    id: 'express-bare',
+    framework: 'express',
+    auth: false,
+    label: 'plain Express 5 app, no bench modules in its process (reference for the ceiling)',
+    worker: '../workers/bare-express.mjs',
+  },
   { id: 'express-none', framework: 'express', auth: false, label: 'Express, no auth' },
   {
     id: 'express-noop',
