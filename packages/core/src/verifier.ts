@@ -1,4 +1,5 @@
-import { CognitoJwtVerifier, validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import { assertStringArrayContainsString, assertStringEquals } from 'aws-jwt-verify/assert';
+import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import {
   CognitoJwtInvalidClientIdError,
   CognitoJwtInvalidTokenUseError,
@@ -205,14 +206,37 @@ function resolvePool(config: UserPoolConfig, index: number | undefined): Pool {
   };
 }
 
-/** `token_use` and `client_id`/`aud`, by aws-jwt-verify's Cognito rules (R24, R25). */
+/**
+ * `token_use` and `client_id`/`aud`, by aws-jwt-verify's Cognito rules (R24, R25): the same
+ * assertions, with the same error classes, that its `validateCognitoJwtFields` makes for
+ * these two options, imported from `aws-jwt-verify/assert` so that a bundle does not carry
+ * its whole verifier for them.
+ */
 function checkCognitoClaims(payload: Record<string, unknown>, pool: Pool): void {
   try {
-    // The payload came from JSON.parse, so it is the JsonObject aws-jwt-verify expects.
-    validateCognitoJwtFields(payload as Parameters<typeof validateCognitoJwtFields>[0], {
-      tokenUse: pool.tokenUse,
-      clientId: pool.clientId,
-    });
+    assertStringArrayContainsString(
+      'Token use',
+      payload.token_use,
+      ['id', 'access'],
+      CognitoJwtInvalidTokenUseError,
+    );
+    if (pool.tokenUse !== null) {
+      assertStringEquals(
+        'Token use',
+        payload.token_use,
+        pool.tokenUse,
+        CognitoJwtInvalidTokenUseError,
+      );
+    }
+    if (pool.clientId !== null) {
+      const isId = payload.token_use === 'id';
+      assertStringArrayContainsString(
+        isId ? 'Client ID ("audience")' : 'Client ID',
+        isId ? payload.aud : payload.client_id,
+        pool.clientId,
+        CognitoJwtInvalidClientIdError,
+      );
+    }
   } catch (err) {
     if (err instanceof CognitoJwtInvalidTokenUseError) throw new AuthError('TOKEN_USE');
     if (err instanceof CognitoJwtInvalidClientIdError) throw new AuthError('CLIENT_ID');
