@@ -57,7 +57,7 @@ export function evaluateTargets(r) {
     const validRefused = rj.filter((size) => Object.keys(size.valid.codes ?? {}).length > 0);
     rows.push({
       figure: 'rejection flood: the costliest refused shape',
-      target: '<= 1.0x of accepting a valid token of the same length (cache off)',
+      target: '<= 1.0x of accepting a valid token of the same length',
       measured:
         `${fmtRatio(worst.ratio)} (${worst.label}, ${worst.tokenChars.toLocaleString('en-US')} characters: ` +
         `${fmt(worst.cpu.median)} vs ${fmt(worst.size.valid.cpu.median)} µs CPU)` +
@@ -332,22 +332,27 @@ function verifySection(v) {
 function rejectSection(rj) {
   const parts = [
     'The worst token shapes we know, refused by a verifier with the default settings (what an ' +
-      'anonymous client reaches), against accepting a valid token of the same length with the ' +
-      'result cache off (a miss every time: one RSA verification, the payload parsed, the ' +
-      `claims checked). CPU time per verify, ${rj.rounds} alternating rounds, medians ` +
+      'anonymous client reaches), against accepting a valid token of the same length: a valid ' +
+      'miss (distinct valid tokens of that length, each verified once by a fresh default ' +
+      'verifier: one RSA verification, the payload parsed, the claims checked, the outcome ' +
+      'cached) or the same token with the result cache off, whichever costs less (the stricter ' +
+      `reference; both are listed). CPU time per verify, ${rj.rounds} alternating rounds, medians ` +
       '(min–max over rounds). Forged signatures are random bytes of the right length; the kid ' +
       'is the served one unless the row says otherwise. A ratio above 1.00x means refusing ' +
       'that shape costs more than accepting a valid token.',
   ];
   for (const size of rj.results) {
     const rows = [
-      [
-        `valid token (reference), ${size.tokenChars.toLocaleString('en-US')} characters`,
+      ...[
+        ['valid tokens, each a cache miss', size.valid.miss ?? size.valid],
+        ['a valid token, result cache off', size.valid.offCache ?? size.valid],
+      ].map(([what, x]) => [
+        `${what}${x === size.valid || x.cpu?.median === size.valid.cpu.median ? ' (reference)' : ''}`,
         'accepted',
-        `${fmt(size.valid.cpu.median)} (${fmtRange(size.valid.cpu)})`,
-        '1.00x',
-        fmt(size.valid.background.median, 2),
-      ],
+        `${fmt(x.cpu.median)} (${fmtRange(x.cpu)})`,
+        fmtRatio(x.cpu.median / size.valid.cpu.median),
+        fmt(x.background.median, 2),
+      ]),
       ...size.shapes.map((s) => [
         s.label,
         `${Object.keys(s.codes).join(', ')}${s.unexpected.length > 0 ? ' — **ERROR: unexpected**' : ''}`,

@@ -34,10 +34,10 @@ function payloadBytesFor(tokenChars, headerB64) {
 
 /**
  * Builds the shapes for one token length. `issuer` is the testing kit's issuer, `ctx` the
- * bench context. Returns `{ valid, shapes }`: a valid token of the length, and each refused
- * shape with the codes it may be refused with.
+ * bench context. Returns `{ valid, validDistinct, shapes }`: a valid token of the length,
+ * `distinctValid` more (distinct), and each refused shape with the codes it may get.
  */
-export async function buildRejectionShapes(issuer, tokenChars) {
+export async function buildRejectionShapes(issuer, tokenChars, distinctValid = 0) {
   const kid = issuer.currentKid;
   const headerB64 = b64u(JSON.stringify({ kid, alg: 'RS256' }));
   const bytes = payloadBytesFor(tokenChars, headerB64);
@@ -62,6 +62,19 @@ export async function buildRejectionShapes(issuer, tokenChars) {
   const padTo = (text) => Math.max(0, bytes - text.length - '"custom:pad":"",'.length);
   const pad = 'p'.repeat(padTo(base));
   const valid = await issuer.sign({ ...claims, 'custom:pad': pad });
+  // Distinct valid tokens of the same length, for "a valid miss": each verified once by a
+  // fresh default verifier, so every one is a cache miss (and a cache insert).
+  const validDistinct = [];
+  for (let i = 0; i < distinctValid; i += 64) {
+    const batch = Array.from({ length: Math.min(64, distinctValid - i) }, (_, j) =>
+      issuer.sign({
+        ...claims,
+        jti: `8d2c3b4a-0000-4000-8000-${String(i + j).padStart(12, '0')}`,
+        'custom:pad': pad,
+      }),
+    );
+    validDistinct.push(...(await Promise.all(batch)));
+  }
   const forged = (payloadText, header = headerB64) =>
     `${header}.${b64u(payloadText)}.${forgedSignature()}`;
   const validSignature = valid.slice(valid.lastIndexOf('.') + 1);
@@ -141,5 +154,5 @@ export async function buildRejectionShapes(issuer, tokenChars) {
       codes: ['SIGNATURE_INVALID'],
     },
   ];
-  return { valid, shapes };
+  return { valid, validDistinct, shapes };
 }

@@ -51,8 +51,35 @@ serveParent({
         );
       }
     }
-    state = { accepting, refusing, sizes, counts };
+    state = { ctx, accepting, refusing, sizes, counts };
     return Object.fromEntries(counts);
+  },
+  /** Each distinct valid token once, through a fresh default verifier: a miss every time. */
+  async validMiss({ tokenChars }) {
+    const size = state.sizes.find((s) => s.tokenChars === tokenChars);
+    const verifier = await createOurVerifier(state.ctx);
+    await verifier.hydrate();
+    await verifier.verify(size.valid);
+    gc();
+    const codes = new Map();
+    const list = size.validDistinct;
+    const cpu0 = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    for (const token of list) {
+      try {
+        await verifier.verify(token);
+      } catch (err) {
+        const code = err?.code ?? 'NOT_AN_AUTH_ERROR';
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
+    }
+    const wallUs = Number(process.hrtime.bigint() - start) / 1e3 / list.length;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      wallUs,
+      cpuUs: (cpu.user + cpu.system) / list.length,
+      codes: Object.fromEntries(codes),
+    };
   },
   async measure({ tokenChars, id }) {
     const size = state.sizes.find((s) => s.tokenChars === tokenChars);
