@@ -389,10 +389,10 @@ describe('the verified-token cache', () => {
     );
     for (const t of tokens) await verifier.verify(t);
     events.length = 0;
-    await verifier.verify(tokens[0]!);
-    expect(events).not.toContain('cache-hit');
-    await verifier.verify(tokens[2]!);
-    expect(events).toContain('cache-hit');
+    // Full at two: the third was verified but not admitted (one in ADMIT_ONE_IN is, once
+    // full), so the first two are still answered from the cache and the third is not.
+    for (const t of tokens) await verifier.verify(t);
+    expect(events.filter((e) => e === 'cache-hit')).toHaveLength(2);
   });
 });
 
