@@ -34,7 +34,7 @@ function revocationSection(rv) {
   ].join('\n');
 }
 
-/** Each of the project's performance targets with the measured figure and whether it holds. */
+/** Each target (the project's and issue 14's) with the measured figure and whether it holds. */
 export function evaluateTargets(r) {
   const rows = [];
   const v = r.verify?.results;
@@ -45,13 +45,17 @@ export function evaluateTargets(r) {
     const miss = ratio('ours', 'aws-jwt-verify', 'distinct');
     rows.push({
       figure: 'verify, distinct tokens (cache miss)',
-      target: '<= 1.15x aws-jwt-verify',
+      target: '<= 1.0x aws-jwt-verify',
       measured:
         `${fmtRatio(miss)} of aws-jwt-verify's time with the default cache ` +
         `(${fmtRatio(ratio('ours-nocache', 'aws-jwt-verify', 'distinct'))} cache off; wall time ` +
         `${fmtRatio(wall('ours', 'aws-jwt-verify', 'distinct'))}); ` +
         `${fmtRatio(ratio('ours', 'crypto', 'distinct'))} of bare crypto.verify`,
-      ok: miss <= 1.15,
+      ok: miss <= 1.0,
+      why:
+        'the miss path is one RSA verification (bare `crypto.verify`, the floor, is in section 1) ' +
+        'plus the strict checks aws-jwt-verify does not make (canonical base64url, duplicate ' +
+        'members, the key policy), the verified-token cache insert, and the frozen result.',
     });
     const hit = ratio('aws-jwt-verify', 'ours', 'repeated');
     rows.push({
@@ -61,10 +65,35 @@ export function evaluateTargets(r) {
       ok: hit >= 25,
     });
   }
+  const rj = r.reject?.results;
+  if (rj) {
+    const worst = rj
+      .flatMap((size) => size.shapes.map((shape) => ({ ...shape, size })))
+      .reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const wrong = rj.flatMap((size) =>
+      size.shapes
+        .filter((s) => s.unexpected.length > 0)
+        .map((s) => `${s.id}: ${s.unexpected.join(', ')}`),
+    );
+    const validRefused = rj.filter((size) => Object.keys(size.valid.codes ?? {}).length > 0);
+    rows.push({
+      figure: 'rejection flood: the costliest refused shape',
+      target: '<= 1.0x of accepting a valid token of the same length',
+      measured:
+        `${fmtRatio(worst.ratio)} (${worst.label}, ${worst.tokenChars.toLocaleString('en-US')} characters: ` +
+        `${fmt(worst.cpu.median)} vs ${fmt(worst.size.valid.cpu.median)} µs CPU)` +
+        (wrong.length > 0 ? `; **ERROR: unexpected codes** (${wrong.join('; ')})` : '') +
+        (validRefused.length > 0 ? '; **ERROR: a valid reference token was refused**' : ''),
+      ok: worst.ratio <= 1.0 && wrong.length === 0 && validRefused.length === 0,
+      why:
+        'section 2 lists every shape; a refusal that costs more than an acceptance of the same ' +
+        'length is work an anonymous client can make the server do.',
+    });
+  }
   const h = r.http?.results;
   for (const [framework, target] of [
     ['express', 0.9],
-    ['fastify', 0.8],
+    ['fastify', 0.85],
   ]) {
     const name = framework === 'express' ? 'Express' : 'Fastify';
     const withAuth = h?.[`${framework}-ours/repeated`];
@@ -78,6 +107,7 @@ export function evaluateTargets(r) {
       const pairedCpu = r.http.pairedCpu?.[framework];
       const quiet = withAuth.background.median < 0.3 && ceiling.background.median < 0.3;
       const ratio = quiet || !(pairedCpu?.n > 0) ? paired.median : pairedCpu.median;
+      const invalidLayer = layerViolations(r.http).some((f) => f.key.startsWith(`${framework}-`));
       rows.push({
         figure: `${name} with auth, repeated token`,
         target: `>= ${target.toFixed(2)}x of ${name} without auth`,
@@ -90,14 +120,15 @@ export function evaluateTargets(r) {
           (bare
             ? `; ${fmtRatio(withAuth.rps.median / bare.rps.median)} of the ceiling without the header`
             : '') +
-          (quiet ? '' : '. Machine busy: verdict on the CPU-per-request ratio'),
-        ok: ratio >= target,
+          (quiet ? '' : '. Machine busy: verdict on the CPU-per-request ratio') +
+          (invalidLayer ? '. **Invalid: a layer measured faster than its absence**' : ''),
+        ok: ratio >= target && !invalidLayer,
         why:
           `the ${name} server without auth costs ${fmt(ceiling.serverCpuUs?.median)} µs of CPU per ` +
           `request here, so ${target.toFixed(2)}x leaves ` +
           `${fmt((ceiling.serverCpuUs?.median ?? 0) * (1 / target - 1))} µs for authentication; ` +
           'the row with an empty async hook shows what any asynchronous authentication step costs ' +
-          'before it does anything (section 2). The rest is extracting the token and the cache ' +
+          'before it does anything (section 3). The rest is extracting the token and the cache ' +
           'lookup; re-checking the token grammar before the cache lookup is kept on purpose.',
       });
     } else {
@@ -106,6 +137,68 @@ export function evaluateTargets(r) {
         target: `>= ${target.toFixed(2)}x`,
         measured: r.http?.unavailable?.[`${framework}-ours`] ?? 'not measured',
         ok: undefined,
+      });
+    }
+  }
+  if (h) {
+    const ours = h['express-ours/distinct'];
+    const aws = h['express-aws/distinct'];
+    if (ours && aws) {
+      const quiet = ours.background.median < 0.3 && aws.background.median < 0.3;
+      const rps = ours.rps.median / aws.rps.median;
+      const cpu = aws.serverCpuUs.median / ours.serverCpuUs.median;
+      rows.push({
+        figure: 'Express with auth, distinct tokens (every request a cache miss)',
+        target: '>= 0.95x of Express + aws-jwt-verify middleware',
+        measured:
+          `throughput ${fmtRatio(rps)} (${fmt(ours.rps.median)} vs ${fmt(aws.rps.median)} req/s); ` +
+          `server CPU per request ${fmtRatio(cpu)} (${fmt(ours.serverCpuUs.median)} vs ` +
+          `${fmt(aws.serverCpuUs.median)} µs)` +
+          (quiet ? '' : '. Machine busy: verdict on the CPU-per-request ratio'),
+        ok: (quiet ? rps : cpu) >= 0.95,
+        why:
+          'a miss costs one RSA verification in both; ours also runs the checks aws-jwt-verify ' +
+          'does not make and inserts the outcome into the verified-token cache (section 1 has ' +
+          'the verify-level figures without HTTP).',
+      });
+    }
+    const bareExpress = h['express-bare/repeated'];
+    const noneExpress = h['express-none/repeated'];
+    if (bareExpress && noneExpress) {
+      const ratio = noneExpress.serverCpuUs.median / bareExpress.serverCpuUs.median;
+      rows.push({
+        figure: 'Express no-auth ceiling against a plain Express 5 app',
+        target: 'within 1.25x of its server CPU per request',
+        measured:
+          `${fmtRatio(ratio)} (${fmt(noneExpress.serverCpuUs.median)} vs ` +
+          `${fmt(bareExpress.serverCpuUs.median)} µs)`,
+        ok: ratio <= 1.25,
+        why:
+          'the ceiling costs more per request than the same app started without the bench ' +
+          'modules: every Express ratio in this run is suspect.',
+      });
+    }
+    const faster = layerViolations(r.http);
+    rows.push({
+      figure: 'no layer measured faster than its absence',
+      target: 'every auth or empty-middleware row <= its no-auth ceiling (throughput and CPU)',
+      measured:
+        faster.length === 0
+          ? 'none'
+          : `**ERROR**: ${faster.map((f) => `${f.key} ${f.what}`).join('; ')}`,
+      ok: faster.length === 0,
+      why:
+        'a layer cannot make a server faster: such a figure is noise or a broken ceiling. The ' +
+        'ratios of this run are not evidence; re-run `pnpm bench` on a quiet machine.',
+    });
+    const repeats = Object.entries(h).filter(([, x]) => x.maxDistinctSent > r.http.distinctPool);
+    if (repeats.length > 0) {
+      rows.push({
+        figure: 'distinct-token runs without a repeated token',
+        target: `at most ${r.http.distinctPool.toLocaleString('en-US')} requests per server`,
+        measured: repeats.map(([k, x]) => `${k}: ${x.maxDistinctSent}`).join('; '),
+        ok: false,
+        why: 'some distinct tokens repeated while a server was up; the pool must be larger.',
       });
     }
   }
@@ -131,6 +224,18 @@ export function evaluateTargets(r) {
         [c.withinCooldown, c.afterCooldown, c.again].every((w) => w.accepted === 0),
     });
   }
+  const fr = r.herd?.results?.oursRefresh;
+  if (fr) {
+    rows.push({
+      figure: 'cached outcomes across a JWKS refresh with unchanged keys',
+      target: 'all survive',
+      measured:
+        `${fr.afterRefresh} of ${fr.cached} cache hits after a forced refresh, ` +
+        `${fr.afterUnknownKid} of ${fr.cached} after an unknown kid made it refetch ` +
+        `(${fr.fetches} fetches)`,
+      ok: fr.afterRefresh === fr.cached && fr.afterUnknownKid === fr.cached && fr.fetches === 2,
+    });
+  }
   const m = r.memory;
   if (m?.samples) {
     const m20 = m.samples.find((s) => s.verifies >= 20_000) ?? m.samples[0];
@@ -153,24 +258,17 @@ export function evaluateTargets(r) {
     const gz = l.bundles.ours.gzipBytes / l.bundles['aws-jwt-verify'].gzipBytes;
     const cold = l.cold.ours.totalMs.median / l.cold['aws-jwt-verify'].totalMs.median;
     rows.push({
-      figure: 'Lambda authorizer bundle (esbuild, minified)',
-      target: 'within 2x of aws-jwt-verify alone',
-      measured: `${fmtRatio(size)} (${fmtBytes(l.bundles.ours.bytes)} vs ${fmtBytes(l.bundles['aws-jwt-verify'].bytes)}); gzipped ${fmtRatio(gz)}`,
-      ok: size <= 2,
+      figure: 'Lambda authorizer cold start (import + first verify, JWKS fetched)',
+      target: '<= 1.5x a bare aws-jwt-verify authorizer, bundle size beside it',
+      measured:
+        `${fmtRatio(cold)} (${fmt(l.cold.ours.totalMs.median)} vs ` +
+        `${fmt(l.cold['aws-jwt-verify'].totalMs.median)} ms); bundle ${fmtRatio(size)} ` +
+        `(${fmtBytes(l.bundles.ours.bytes)} vs ${fmtBytes(l.bundles['aws-jwt-verify'].bytes)} ` +
+        `minified), gzipped ${fmtRatio(gz)}`,
+      ok: cold <= 1.5,
       why:
-        'the bundle carries the two dependencies chosen for core (its README, "Why these dependencies"): lru-cache and aws-jwt-verify ' +
-        '(section 6 lists the bytes of each). Core uses aws-jwt-verify only for its Cognito claim ' +
-        'rules, its user-pool-id grammar and its JwksCache type, but its module graph does not ' +
-        'tree-shake. A scratch build with a 60-line Map cache and those 15 lines of our own ' +
-        'measured 30.2 KiB (1.77x, gzipped 1.97x): that replaces chosen dependencies, so it is ' +
-        'a product decision, not made here. The cold start, which is what a Lambda user waits ' +
-        'for, is within its target.',
-    });
-    rows.push({
-      figure: 'Lambda authorizer cold start (import + first verify)',
-      target: 'within 2x of aws-jwt-verify alone',
-      measured: `${fmtRatio(cold)} (${fmt(l.cold.ours.totalMs.median)} vs ${fmt(l.cold['aws-jwt-verify'].totalMs.median)} ms)`,
-      ok: cold <= 2,
+        'section 7 lists what the bundle holds: core, lru-cache and aws-jwt-verify (the ' +
+        "project's chosen dependencies), each imported by the narrowest entry point it offers.",
     });
   }
   const rv = r.revocation;
@@ -187,6 +285,47 @@ export function evaluateTargets(r) {
     });
   }
   return rows;
+}
+
+/**
+ * Rows that show a layer (auth or an empty middleware) as faster than its absence: more
+ * requests per second than the no-auth ceiling of the same framework, or less server CPU per
+ * request, in the same run (medians), beyond nothing at all.
+ */
+export function layerViolations(http) {
+  const out = [];
+  const h = http?.results ?? {};
+  for (const [key, x] of Object.entries(h)) {
+    const [id, mode] = key.split('/');
+    const server = SERVERS.find((s) => s.id === id);
+    if (server === undefined || mode === 'bare') continue;
+    if (id === `${server.framework}-none` || id === `${server.framework}-bare`) continue;
+    const ceiling = h[`${server.framework}-none/repeated`];
+    if (ceiling === undefined) continue;
+    const what = [];
+    // Compared as printed (a ratio to two decimals, µs to three significant digits): a figure
+    // the report shows as equal is not shown as faster.
+    if (Number((x.rps.median / ceiling.rps.median).toFixed(2)) > 1) {
+      what.push(`${fmtRatio(x.rps.median / ceiling.rps.median)} of the ceiling's req/s`);
+    }
+    if (Number(fmt(x.serverCpuUs.median)) < Number(fmt(ceiling.serverCpuUs.median))) {
+      what.push(
+        `${fmt(x.serverCpuUs.median)} vs ${fmt(ceiling.serverCpuUs.median)} µs CPU per request`,
+      );
+    }
+    if (what.length > 0) out.push({ key, what: what.join(', ') });
+  }
+  // The per-round ratios the targets print ("rounds a–b") count too.
+  for (const [framework, rounds] of Object.entries(http?.paired ?? {})) {
+    if (Number(rounds.max?.toFixed(2)) > 1) {
+      const key = `${framework}-ours/repeated`;
+      const what = `a round at ${fmtRatio(rounds.max)} of the ceiling's req/s`;
+      const found = out.find((f) => f.key === key);
+      if (found) found.what += `, ${what}`;
+      else out.push({ key, what });
+    }
+  }
+  return out;
 }
 
 function verifySection(v) {
@@ -236,12 +375,55 @@ function verifySection(v) {
   ].join('\n');
 }
 
+function rejectSection(rj) {
+  const parts = [
+    'The worst token shapes we know, refused by a verifier with the default settings (what an ' +
+      'anonymous client reaches), against accepting a valid token of the same length: a valid ' +
+      'miss (distinct valid tokens of that length, each verified once by a fresh default ' +
+      'verifier: one RSA verification, the payload parsed, the claims checked, the outcome ' +
+      'cached) or the same token with the result cache off, whichever costs less (the stricter ' +
+      `reference; both are listed). CPU time per verify, ${rj.rounds} alternating rounds, medians ` +
+      '(min–max over rounds). Forged signatures are random bytes of the right length; the kid ' +
+      'is the served one unless the row says otherwise. A ratio above 1.00x means refusing ' +
+      'that shape costs more than accepting a valid token.',
+  ];
+  for (const size of rj.results) {
+    const rows = [
+      ...[
+        ['valid tokens, each a cache miss', size.valid.miss ?? size.valid],
+        ['a valid token, result cache off', size.valid.offCache ?? size.valid],
+      ].map(([what, x]) => [
+        `${what}${x === size.valid || x.cpu?.median === size.valid.cpu.median ? ' (reference)' : ''}`,
+        'accepted',
+        `${fmt(x.cpu.median)} (${fmtRange(x.cpu)})`,
+        fmtRatio(x.cpu.median / size.valid.cpu.median),
+        fmt(x.background.median, 2),
+      ]),
+      ...size.shapes.map((s) => [
+        s.label,
+        `${Object.keys(s.codes).join(', ')}${s.unexpected.length > 0 ? ' — **ERROR: unexpected**' : ''}`,
+        `${fmt(s.cpu.median)} (${fmtRange(s.cpu)})`,
+        `${fmtRatio(s.ratio)}${s.ratio > 1 ? ' **(above 1.00x)**' : ''}`,
+        fmt(s.background.median, 2),
+      ]),
+    ];
+    parts.push('');
+    parts.push(`Tokens of about ${size.tokenChars.toLocaleString('en-US')} characters:`);
+    parts.push('');
+    parts.push(
+      table(['token', 'answer', 'CPU µs per verify', 'vs accepting', 'background cores'], rows),
+    );
+  }
+  return parts.join('\n');
+}
+
 function httpSection(h) {
   const rows = [];
+  const faster = new Map(layerViolations(h).map((f) => [f.key, f.what]));
   for (const server of SERVERS) {
     const modes = server.auth
       ? ['repeated', 'distinct']
-      : server.id.endsWith('-noop')
+      : server.id !== `${server.framework}-none`
         ? ['repeated']
         : ['repeated', 'bare'];
     const ceiling = h.results[`${server.framework}-none/repeated`];
@@ -280,7 +462,10 @@ function httpSection(h) {
         `${fmt(x.p50.median)} / ${fmt(x.p99.median)}`,
         fmt(x.serverCpuUs?.median),
         `${fmt(x.serverCores?.median, 2)} / ${fmt(x.clientCores?.median, 2)}`,
-        `${fmt(x.background.median, 2)}${h.invalid?.[key] ? ` — INVALID: ${h.invalid[key]}` : ''}`,
+        `${fmt(x.background.median, 2)}${h.invalid?.[key] ? ` — INVALID: ${h.invalid[key]}` : ''}` +
+          (faster.has(key)
+            ? ` — **ERROR: faster than without the layer** (${faster.get(key)})`
+            : ''),
       ]);
     }
   }
@@ -368,6 +553,17 @@ function herdSection(h) {
       `within the cooldown of the warm-up fetch: ${c.withinCooldown.fetches} fetch(es); clock ` +
       `moved 31 s on, next wave: ${c.afterCooldown.fetches}; one more wave right after: ` +
       `${c.again.fetches}. Every wave: ${c.afterCooldown.rejected} of ${h.size} rejected.`,
+    ...(h.results.oursRefresh
+      ? [
+          '',
+          `Cached outcomes across a refresh (cognito-guard): ${h.results.oursRefresh.cached} ` +
+            'distinct valid tokens verified (and cached), then the JWKS fetched again with the ' +
+            'same keys, first by `jwksCache.refresh()`, then by a token with an unknown kid ' +
+            'after the cooldown; the same tokens again after each: ' +
+            `${h.results.oursRefresh.afterRefresh} and ${h.results.oursRefresh.afterUnknownKid} ` +
+            `cache hits of ${h.results.oursRefresh.cached} (before: ${h.results.oursRefresh.before}).`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -396,15 +592,17 @@ function memorySection(m) {
       'tokens would take over ten minutes here, so the stream cycles through ' +
       `${m.distinct.toLocaleString('en-US')} distinct valid tokens and hands the verifier a ` +
       'fresh copy of the token string each time: for the cache this is a stream of distinct ' +
-      'tokens (the cycle is longer than the cache, so every verify is a miss, inserts a new ' +
-      `key and result and evicts one; cache hits during the stream: ${m.hitsDuringStream}). ` +
+      'tokens (the cycle is longer than the cache, so every verify is a miss; once the cache is ' +
+      'full, one miss in eight is admitted and evicts the least recently used entry; cache hits ' +
+      `during the stream: ${m.hitsDuringStream}). ` +
       'GC forced before each reading (--expose-gc). The token list itself is in the baseline. ' +
       `${((m.elapsedMs * 1000) / m.total).toFixed(1)} µs per verify over the stream.`,
     '',
     table(['verifies', 'RSS', 'heap used', 'RSS growth', 'heap growth'], rows),
     '',
-    `Entries held at the end (probed by re-verifying from the newest back until the first ` +
-      `miss): **${m.entriesHeld.toLocaleString('en-US')}**, about ${fmtBytes(Math.round(perEntry))} ` +
+    'Entries held at the end (cache hits over one more pass of the distinct tokens; a lower ' +
+      'bound, since a miss in that pass may be admitted and evict an entry not counted yet): ' +
+      `**${m.entriesHeld.toLocaleString('en-US')}**, about ${fmtBytes(Math.round(perEntry))} ` +
       'of heap each.',
   ].join('\n');
 }
@@ -502,10 +700,10 @@ export function renderReport(r) {
       'figure below carries the median number of cores other processes used while it was ' +
       'measured ("background cores"); with 2 cores, figures taken above ~0.3 are noisy. Compare ' +
       'ratios within this run, not absolute figures across machines (bare `crypto.verify` here is ' +
-      `${r.verify ? `${fmt(r.verify.results.crypto.distinct.median)} µs` : 'n/a'}; the 2-core machine the targets were first measured on did it in 16.8 µs).`,
+      `${r.verify ? `${fmt(r.verify.results.crypto.distinct.median)} µs` : 'n/a'}).`,
   );
   out.push('');
-  out.push('## Targets (each a ratio measured side by side in this run)');
+  out.push('## Targets');
   out.push('');
   out.push(
     table(
@@ -522,12 +720,13 @@ export function renderReport(r) {
   }
   const sections = [
     ['1. Verify throughput', r.verify, verifySection],
-    ['2. HTTP throughput', r.http, httpSection],
-    ['3. Cold start', r.cold, coldSection],
-    ['4. JWKS herds', r.herd, herdSection],
-    ['5. Memory', r.memory, memorySection],
-    ['6. Lambda authorizer', r.lambda, lambdaSection],
-    ['7. Revocation list', r.revocation, revocationSection],
+    ['2. Rejection flood', r.reject, rejectSection],
+    ['3. HTTP throughput', r.http, httpSection],
+    ['4. Cold start', r.cold, coldSection],
+    ['5. JWKS herds', r.herd, herdSection],
+    ['6. Memory', r.memory, memorySection],
+    ['7. Lambda authorizer', r.lambda, lambdaSection],
+    ['8. Revocation list', r.revocation, revocationSection],
   ];
   for (const [title, data, render] of sections) {
     if (data === undefined) continue;

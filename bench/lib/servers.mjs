@@ -9,6 +9,13 @@
 import { createAwsVerifier, createOurVerifier, testAgent } from './peers.mjs';
 
 export const SERVERS = [
+  {
+    id: 'express-bare',
+    framework: 'express',
+    auth: false,
+    label: 'plain Express 5 app, no bench modules in its process (reference for the ceiling)',
+    worker: '../workers/bare-express.mjs',
+  },
   { id: 'express-none', framework: 'express', auth: false, label: 'Express, no auth' },
   {
     id: 'express-noop',
@@ -64,6 +71,14 @@ function bearer(header) {
 async function expressApp(id, ctx) {
   const express = (await import('express')).default;
   const app = express();
+  if (id === 'express-bare') {
+    // What workers/bare-express.mjs serves (the HTTP section runs that file instead, in a
+    // process without the bench's modules); here for the smoke check and the profiler.
+    app.get('/hello', (_req, res) => {
+      res.json(HELLO);
+    });
+    return { listen: () => listenExpress(app) };
+  }
   const answer = (_req, res) => {
     res.json(HELLO);
   };
@@ -150,15 +165,16 @@ async function expressApp(id, ctx) {
   app.use((err, _req, res, _next) => {
     res.status(err.status ?? err.statusCode ?? 500).end();
   });
-  return {
-    listen: () =>
-      new Promise((resolve, reject) => {
-        const server = app.listen(0, '127.0.0.1', (err) => {
-          if (err) reject(err);
-          else resolve({ port: server.address().port, close: () => closeServer(server) });
-        });
-      }),
-  };
+  return { listen: () => listenExpress(app) };
+}
+
+function listenExpress(app) {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', (err) => {
+      if (err) reject(err);
+      else resolve({ port: server.address().port, close: () => closeServer(server) });
+    });
+  });
 }
 
 function closeServer(server) {

@@ -38,6 +38,11 @@ export async function runHerd(env) {
       );
     }
     results.oursCooldown = await child.call('oursAfterCooldown', params, 120_000);
+    results.oursRefresh = await child.call(
+      'oursForcedRefresh',
+      { ctx, cachedTokens: tokens.distinct.slice(0, 200), unknownKidTokens },
+      120_000,
+    );
   } finally {
     await child.stop();
   }

@@ -13,9 +13,9 @@ import { summarize } from '../lib/stats.mjs';
 export async function runHttp(env) {
   const { quick, ctx, tokens, childEnv, log, quietBudget, serverFilter } = env;
   // --quick leaves out the diagnostic empty-middleware servers.
-  const servers = serverFilter
-    ? SERVERS.filter((s) => serverFilter.includes(s.id))
-    : SERVERS.filter((s) => !quick || !s.id.endsWith('-noop'));
+  // The empty-middleware floors stay in --quick: the report checks that no layer measures
+  // faster than its absence, and needs them for that.
+  const servers = serverFilter ? SERVERS.filter((s) => serverFilter.includes(s.id)) : SERVERS;
   const rounds = env.httpRounds ?? (quick ? 1 : 3);
   const durationSeconds = quick ? 1 : 3;
   const warmupSeconds = quick ? 0.5 : 1;
@@ -38,12 +38,15 @@ export async function runHttp(env) {
         // The no-header ceiling is for reference only; --quick skips it.
         const modes = server.auth
           ? ['repeated', 'distinct']
-          : quick || server.id.endsWith('-noop')
+          : quick || server.id !== `${server.framework}-none`
             ? ['repeated']
             : ['repeated', 'bare'];
-        const child = startChild(new URL('../workers/server.mjs', import.meta.url), {
-          env: childEnv,
-        });
+        const child = startChild(
+          new URL(server.worker ?? '../workers/server.mjs', import.meta.url),
+          {
+            env: childEnv,
+          },
+        );
         try {
           await child.ready;
           let port;
@@ -61,7 +64,11 @@ export async function runHttp(env) {
           for (const mode of modes) {
             const params = { port, connections, mode };
             await waitForQuiet(quietBudget, { maxMs: 5000 });
-            await load.call('run', { ...params, durationSeconds: warmupSeconds }, 60_000);
+            await load.call(
+              'run',
+              { ...params, durationSeconds: warmupSeconds, fresh: true },
+              60_000,
+            );
             const window = cpuWindow();
             const result = await load.call('run', { ...params, durationSeconds }, 60_000);
             const cpu = window.stop();
@@ -79,6 +86,11 @@ export async function runHttp(env) {
             if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
               invalid[key] =
                 `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`;
+            }
+            if (result.distinctRepeated) {
+              invalid[key] =
+                `${result.distinctSent} distinct-mode requests to one server, more than the ` +
+                `${tokens.distinct.length} tokens of the pool: some repeated`;
             }
             log(
               `  round ${round + 1} ${key}: ${Math.round(result.requestsPerSecond)} req/s` +
@@ -122,6 +134,7 @@ export async function runHttp(env) {
       serverCores: summarize(list.map((r) => r.serverCores)),
       serverCpuUs: summarize(list.map((r) => r.serverCpuUsPerRequest)),
       clientCores: summarize(list.map((r) => r.clientCores)),
+      maxDistinctSent: Math.max(...list.map((r) => r.distinctSent ?? 0)),
     };
   }
   return {
@@ -134,5 +147,6 @@ export async function runHttp(env) {
     pairedCpu: Object.fromEntries(Object.entries(pairedCpu).map(([k, v]) => [k, summarize(v)])),
     unavailable,
     invalid,
+    distinctPool: tokens.distinct.length,
   };
 }

@@ -51,6 +51,47 @@ async function oursAfterCooldown({ ctx, unknownKidTokens, warmToken }) {
   return { withinCooldown, afterCooldown, again };
 }
 
+/**
+ * Cached outcomes across a JWKS refresh that returns the same keys: `count` distinct tokens
+ * verified (so cached), then the JWKS refetched twice, once by an explicit refresh and once
+ * because a token with an unknown kid arrived after the cooldown (what any anonymous client
+ * can cause); after each, the same tokens again, counting cache hits.
+ */
+async function oursForcedRefresh({ ctx, cachedTokens, unknownKidTokens }) {
+  let offsetMs = 0;
+  let hits = 0;
+  const verifier = await createOurVerifier(ctx, {
+    clock: () => Date.now() + offsetMs,
+    onEvent: (e) => {
+      if (e.type === 'cache-hit') hits += 1;
+    },
+  });
+  for (const token of cachedTokens) await verifier.verify(token);
+  const again = async () => {
+    hits = 0;
+    for (const token of cachedTokens) await verifier.verify(token);
+    return hits;
+  };
+  const before = await again();
+  const refresh = await fetchesDuring(async () => {
+    await verifier.jwksCache.refresh(ctx.jwksUri);
+    return [];
+  });
+  const afterRefresh = await again();
+  offsetMs = 31_000; // past the default 30 s cooldown
+  const unknownKid = await fetchesDuring(() =>
+    Promise.allSettled([verifier.verify(unknownKidTokens[0])]),
+  );
+  const afterUnknownKid = await again();
+  return {
+    cached: cachedTokens.length,
+    before,
+    afterRefresh,
+    afterUnknownKid,
+    fetches: refresh.fetches + unknownKid.fetches,
+  };
+}
+
 async function fastifyHerd({ id, ctx, coldTokens, unknownKidTokens, warmToken }) {
   const inject = async (app, tokens) => {
     const responses = await Promise.all(
@@ -72,4 +113,4 @@ async function fastifyHerd({ id, ctx, coldTokens, unknownKidTokens, warmToken })
   return { cold: coldResult, unknownKid: unknown };
 }
 
-parent = serveParent({ verifierHerd, oursAfterCooldown, fastifyHerd });
+parent = serveParent({ verifierHerd, oursAfterCooldown, oursForcedRefresh, fastifyHerd });

@@ -10,8 +10,11 @@ import { serveParent } from '../lib/rpc.mjs';
 let tokens = [];
 let repeated;
 let next = 0;
+/** Distinct tokens sent since the last `fresh` run: a server's whole life. */
+let sentSinceFresh = 0;
 
-function run({ port, connections, durationSeconds, mode }) {
+function run({ port, connections, durationSeconds, mode, fresh }) {
+  if (fresh) sentSinceFresh = 0;
   const options = {
     url: `http://127.0.0.1:${port}/hello`,
     connections,
@@ -26,6 +29,7 @@ function run({ port, connections, durationSeconds, mode }) {
         setupRequest(request) {
           const token = tokens[next];
           next = (next + 1) % tokens.length;
+          sentSinceFresh += 1;
           request.headers = { ...request.headers, authorization: `Bearer ${token}` };
           return request;
         },
@@ -47,6 +51,9 @@ function run({ port, connections, durationSeconds, mode }) {
         non2xx: result.non2xx,
         errors: result.errors,
         timeouts: result.timeouts,
+        // More distinct tokens sent to one server than the pool holds: some repeated.
+        distinctSent: sentSinceFresh,
+        distinctRepeated: mode === 'distinct' && sentSinceFresh > tokens.length,
       });
     });
   });

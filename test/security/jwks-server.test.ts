@@ -17,7 +17,7 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  type AuthError,
+  AuthError,
   createVerifier,
   type JwksCacheOptions,
   toChallenge,
@@ -521,7 +521,7 @@ describe('a misbehaving JWKS server', () => {
   });
 
   describe('unknown-kid flood (class 6, R37)', () => {
-    it('1000 random kids over five simulated minutes: at most one fetch per 30 s cooldown, all KEY_NOT_FOUND', async () => {
+    it('1000 random kids over five simulated minutes: at most one fetch per 30 s cooldown, KEY_NOT_FOUND after a fetch and JWKS_UNAVAILABLE with Retry-After within the cooldown', async () => {
       const { verifier, fetches } = setup({ cooldownSeconds: 30 });
       await verifier.hydrate();
       const before = issuer.requestCount;
@@ -530,19 +530,29 @@ describe('a misbehaving JWKS server', () => {
         (_, i) => `flood-${i}-${Math.random().toString(36).slice(2)}`,
       );
       const tokens = await tokensWithKids(kids);
-      const [codes, ms] = await timed(async () => {
-        const out: string[] = [];
+      const [errors, ms] = await timed(async () => {
+        const out: AuthError[] = [];
         for (let i = 0; i < tokens.length; i += 10) {
           clock.advance(3); // 100 batches of 10: 300 simulated seconds
           out.push(
             ...(await Promise.all(
-              tokens.slice(i, i + 10).map((t) => rejectionCode(verifier.verify(t))),
+              tokens.slice(i, i + 10).map((t) =>
+                verifier.verify(t).then(
+                  () => expect.unreachable('an unknown kid was accepted'),
+                  (err: AuthError) => err,
+                ),
+              ),
             )),
           );
         }
         return out;
       });
-      expect(new Set(codes)).toEqual(new Set(['KEY_NOT_FOUND']));
+      const codes = errors.map((e) => e.code);
+      expect(new Set(codes)).toEqual(new Set(['KEY_NOT_FOUND', 'JWKS_UNAVAILABLE']));
+      for (const e of errors.filter((x) => x.code === 'JWKS_UNAVAILABLE')) {
+        expect(e.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+        expect(e.retryAfterSeconds).toBeLessThanOrEqual(30);
+      }
       expect(issuer.requestCount - before).toBeLessThanOrEqual(300 / 30 + 1);
       expect(fetches()).toBeLessThanOrEqual(300 / 30 + 2);
       expect(ms).toBeLessThan(10_000);
@@ -585,9 +595,15 @@ describe('a misbehaving JWKS server', () => {
       const newKid = await issuer.rotateKeys({ keepPrevious: true });
       expect(newKid).not.toBe(oldKid);
       const fresh = await issuer.mintAccessToken();
-      // Within the cooldown the new kid is unknown and no fetch is made.
+      // Within the cooldown no fetch is made: the new kid is "retry in 20 s" (503), never a
+      // 401 that would make the client discard a good token.
       clock.advance(10);
-      expect(await rejectionCode(verifier.verify(fresh))).toBe('KEY_NOT_FOUND');
+      const before = issuer.requestCount;
+      const early = await verifier.verify(fresh).catch((err: AuthError) => err);
+      expect(early).toBeInstanceOf(AuthError);
+      expect((early as AuthError).code).toBe('JWKS_UNAVAILABLE');
+      expect((early as AuthError).retryAfterSeconds).toBe(20);
+      expect(issuer.requestCount).toBe(before);
       clock.advance(21);
       expect((await verifier.verify(fresh)).tokenUse).toBe('access');
       expect((await verifier.verify(await issuer.mintAccessToken({ kid: oldKid }))).tokenUse).toBe(

@@ -189,7 +189,9 @@ describe('key selection', () => {
         expect((await verifier.verify(key.sign({ alg: 'RS256', kid }, claims()))).sub).toBe(
           claims().sub,
         );
-        // ...and only by exact match.
+        // ...and only by exact match (past the cooldown, so the JWKS is fetched again and
+        // the answer is that no such kid exists).
+        clock.advance(31);
         expect(await rejectionCode(verifier.verify(await withKid('toString')))).toBe(
           'KEY_NOT_FOUND',
         );

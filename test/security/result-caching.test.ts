@@ -160,6 +160,75 @@ describe('result caching', () => {
     });
   });
 
+  describe('an anonymous unknown-kid request that forces a JWKS refresh (cache flush)', () => {
+    /** 20 distinct valid tokens, verified once each so their outcomes are cached. */
+    async function warmed(verifier: { verify(token: string): Promise<unknown> }) {
+      const tokens = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => mint({ username: `cached-${i}`, expiresIn: 3600 })),
+      );
+      for (const token of tokens) await verifier.verify(token);
+      return tokens;
+    }
+
+    it('a refresh that serves the same key material keeps every cached outcome', async () => {
+      const { verifier, hits } = cachingVerifier();
+      const tokens = await warmed(verifier);
+      const before = issuer.requestCount;
+      // Past the cooldown, a random kid makes the verifier fetch the (unchanged) JWKS again.
+      clock.advance(31);
+      const random = await mint({ header: { kid: 'random-kid-forcing-a-refetch' } });
+      expect(await rejectionCode(verifier.verify(random))).toBe('KEY_NOT_FOUND');
+      expect(issuer.requestCount - before).toBe(1);
+      expect(verifier.jwksCache.generation(issuer.jwksUri)).toBe(2);
+      for (const token of tokens) await verifier.verify(token);
+      expect(hits()).toBe(tokens.length);
+    });
+
+    it('the same key material respelled by the server (member order, extra members) still counts as the same key', async () => {
+      const { verifier, hits } = cachingVerifier();
+      const tokens = await warmed(verifier);
+      issuer.setJwks({
+        keys: issuer.jwks().keys.map(({ n, e, kid, kty }) => ({ x5t: 'ignored', n, e, kid, kty })),
+      });
+      await verifier.jwksCache.refresh(issuer.jwksUri);
+      for (const token of tokens) await verifier.verify(token);
+      expect(hits()).toBe(tokens.length);
+    });
+
+    it('a kid that now names other key material drops the outcomes cached under the old key: SIGNATURE_INVALID', async () => {
+      const before = createForgeKey({ kid: 'refresh-reused' });
+      const after = createForgeKey({ kid: 'refresh-reused' });
+      issuer.setJwks({ keys: [before.jwk] });
+      const { verifier, hits } = cachingVerifier();
+      const token = before.sign(
+        { alg: 'RS256', kid: 'refresh-reused' },
+        accessClaims(issuer, T0, { exp: T0 + 3600 }),
+      );
+      await verifier.verify(token);
+      await verifier.verify(token);
+      expect(hits()).toBe(1);
+      issuer.setJwks({ keys: [after.jwk] });
+      await verifier.jwksCache.refresh(issuer.jwksUri);
+      expect(await rejectionCode(verifier.verify(token))).toBe('SIGNATURE_INVALID');
+      expect(hits()).toBe(1);
+    });
+
+    it('a key the policy refuses on the refresh (same kid, e = 3) drops the cached outcomes: KEY_REJECTED', async () => {
+      const good = createForgeKey({ kid: 'refresh-weakened' });
+      issuer.setJwks({ keys: [good.jwk] });
+      const { verifier, hits } = cachingVerifier();
+      const token = good.sign(
+        { alg: 'RS256', kid: 'refresh-weakened' },
+        accessClaims(issuer, T0, { exp: T0 + 3600 }),
+      );
+      await verifier.verify(token);
+      issuer.setJwks({ keys: [{ ...good.jwk, e: 'Aw' }] });
+      await verifier.jwksCache.refresh(issuer.jwksUri);
+      expect(await rejectionCode(verifier.verify(token))).toBe('KEY_REJECTED');
+      expect(hits()).toBe(0);
+    });
+  });
+
   describe('different spellings and cache-key collisions (CVE-2026-35039)', () => {
     it('other spellings of a cached token never share its entry', async () => {
       const { verifier, hits } = cachingVerifier();

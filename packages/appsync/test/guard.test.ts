@@ -198,9 +198,11 @@ describe('withAuth: re-verifying the raw token', () => {
   it('throws GraphQL clients one generic message for every forged token (forgery probing)', async () => {
     const { handler, denials } = guarded(null, options());
     const expired = await issuer.mintIdToken({ expiresIn: -60 });
-    const foreign = await issuer.mintIdToken({ header: { kid: 'not-a-served-kid' } });
+    const valid = await issuer.mintIdToken();
+    // The same token with its signature's last bytes replaced (zero bits: still canonical).
+    const forged = `${valid.slice(0, -4)}${valid.endsWith('AAAA') ? 'BAAA' : 'AAAA'}`;
     const messages: string[] = [];
-    for (const token of [expired, foreign]) {
+    for (const token of [expired, forged]) {
       const error = await handler(cognitoEvent(null, token)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AuthError);
       messages.push((error as AuthError).message);
@@ -208,7 +210,7 @@ describe('withAuth: re-verifying the raw token', () => {
     }
     expect(messages).toEqual(['The access token is invalid', 'The access token is invalid']);
     // The precise codes reach the server.
-    expect(denials.map((d) => d.code)).toEqual(['EXPIRED', 'KEY_NOT_FOUND']);
+    expect(denials.map((d) => d.code)).toEqual(['EXPIRED', 'SIGNATURE_INVALID']);
   });
 
   it("tells the client the precise code's text with errorDetail: 'code'", async () => {

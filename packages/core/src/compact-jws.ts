@@ -48,15 +48,18 @@ export function decodeBase64UrlStrict(segment: string): Buffer | undefined {
   return Buffer.from(segment, 'base64url');
 }
 
-function decodeJsonSegment(segment: string): Record<string, unknown> {
+/** The UTF-8 text of one segment, or throws `MALFORMED` if it is not canonical base64url or UTF-8. */
+function decodeTextSegment(segment: string): string {
   const bytes = decodeBase64UrlStrict(segment);
   if (bytes === undefined) throw new AuthError('MALFORMED', { cause: 'segment is not base64url' });
-  let text: string;
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new AuthError('MALFORMED', { cause: 'segment is not UTF-8' });
   }
+}
+
+function parseJsonSegment(text: string): Record<string, unknown> {
   try {
     return parseStrictJsonObject(text);
   } catch (err) {
@@ -65,15 +68,30 @@ function decodeJsonSegment(segment: string): Record<string, unknown> {
 }
 
 /**
- * Split and decode `token` under the strict rules, or throw an {@link AuthError}
- * (`TOO_LARGE` or `MALFORMED`, or whatever `checkHeader` throws: it runs on the decoded header
- * before the payload and signature are decoded).
+ * A token split and checked, its payload decoded to text but not parsed: what the verifier
+ * holds before the signature is known. Parsing is the one step whose cost depends on the
+ * shape an attacker chooses (members, nesting), so it waits for the signature.
  */
-export function decodeCompactJws(
+export interface SplitJws {
+  readonly header: Record<string, unknown>;
+  /** The payload's UTF-8 text, not yet parsed. */
+  readonly payloadText: string;
+  readonly signature: Buffer;
+  /** The exact received signing input, `header '.' payload`, as bytes (R05). */
+  readonly signingInput: Buffer;
+}
+
+/**
+ * Split `token` under the strict rules and decode its header (parsed, then `checkHeader`
+ * runs on it), payload (to text) and signature, or throw an {@link AuthError} (`TOO_LARGE`,
+ * `MALFORMED`, or whatever `checkHeader` throws). Every step is linear in the token's length
+ * and independent of what the payload says.
+ */
+export function splitCompactJws(
   token: unknown,
   limits: JwsLimits,
   checkHeader?: (header: Record<string, unknown>) => void,
-): DecodedJws {
+): SplitJws {
   if (typeof token !== 'string' || token.length === 0) {
     throw new AuthError('MALFORMED', { cause: 'token is not a non-empty string' });
   }
@@ -86,12 +104,12 @@ export function decodeCompactJws(
     throw new AuthError('MALFORMED', { cause: 'not three segments' });
   }
   if (first > limits.maxHeaderBytes) throw new AuthError('TOO_LARGE');
-  const header = decodeJsonSegment(token.slice(0, first));
+  const header = parseJsonSegment(decodeTextSegment(token.slice(0, first)));
   // The header (alg first) is judged before anything else in the token (SECURITY.md, attack class
   // 1; RFC 8725 §3.1): `alg: none` with an empty signature is ALG_NOT_ALLOWED, not merely
   // MALFORMED.
   checkHeader?.(header);
-  const payload = decodeJsonSegment(token.slice(first + 1, second));
+  const payloadText = decodeTextSegment(token.slice(first + 1, second));
   const signature = decodeBase64UrlStrict(token.slice(second + 1));
   if (signature === undefined) {
     throw new AuthError('MALFORMED', { cause: 'signature is not base64url' });
@@ -99,8 +117,26 @@ export function decodeCompactJws(
   // The token is ASCII by now (base64url and dots), so latin1 is its exact byte encoding.
   return {
     header,
-    payload,
+    payloadText,
     signature,
     signingInput: Buffer.from(token.slice(0, second), 'latin1'),
   };
+}
+
+/**
+ * Split and decode `token` under the strict rules, or throw an {@link AuthError}
+ * (`TOO_LARGE` or `MALFORMED`, or whatever `checkHeader` throws: it runs on the decoded header
+ * before the payload and signature are decoded).
+ */
+export function decodeCompactJws(
+  token: unknown,
+  limits: JwsLimits,
+  checkHeader?: (header: Record<string, unknown>) => void,
+): DecodedJws {
+  const { header, payloadText, signature, signingInput } = splitCompactJws(
+    token,
+    limits,
+    checkHeader,
+  );
+  return { header, payload: parseJsonSegment(payloadText), signature, signingInput };
 }

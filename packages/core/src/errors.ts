@@ -171,7 +171,13 @@ export class AuthError extends Error {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, options: AuthErrorOptions = {}) {
+    // A refusal is an expected outcome, not a bug: its code says which check failed, so no
+    // stack trace is captured. Capturing one costs 3-6 µs in V8, a noticeable share of what
+    // refusing a forged token costs in all (the rejection flood of `pnpm bench`).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(MESSAGES[code], options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = limit;
     this.code = code;
     this.kind = KIND[code];
     this.status = STATUS[this.kind];

@@ -14,7 +14,16 @@ import { parseStrictJsonObject } from './strict-json.js';
  * - one fetch at a time per URI (single flight): a cold-start herd costs one request;
  * - keys expire after `ttlSeconds`, so keys removed upstream stop working;
  * - an unknown `kid` may trigger a refetch, but at most one per `cooldownSeconds` per URI,
- *   so a flood of random kids cannot turn into a flood of fetches (attack class 6);
+ *   so a flood of random kids cannot turn into a flood of fetches (attack class 6). While a
+ *   refetch is not allowed yet, an unknown kid is `JWKS_UNAVAILABLE` with the remaining
+ *   cooldown as Retry-After, not `KEY_NOT_FOUND`: the keys were rotated since the last fetch,
+ *   or the kid is made up, and only a fetch can tell which. A 401 would make a client throw
+ *   away a good token minted under a new key; the 503 trusts nothing and says when to retry.
+ *   `KEY_NOT_FOUND` is the answer once a fetch that started for (or while) the request holds
+ *   no such kid;
+ * - a refresh that serves the same key material under the same kid keeps the admitted key
+ *   object, so outcomes cached against it survive the refresh; a kid that now names other
+ *   material gets a new object, and outcomes cached against the old one are dropped;
  * - when a refresh fails, keys we already hold keep working for `staleIfErrorSeconds`, and a
  *   key we cannot obtain is `JWKS_UNAVAILABLE` (a 503), never a 401 that would make clients
  *   throw away good tokens;
@@ -79,6 +88,12 @@ export interface JwksCache extends AwsJwksCache {
   peekKey(jwksUri: string, kid: string): AdmittedKey | undefined;
   /** Fetches `jwksUri` now (joining a fetch under way); throws the fetch's {@link AuthError}. */
   refresh(jwksUri: string): Promise<void>;
+  /**
+   * True when {@link JwksCache.getKey} for `kid` would wait for a fetch now (one under way, or
+   * the key is not held fresh and the cooldown allows one): the verifier then checks the
+   * token's exact issuer before it lets the token cause any I/O.
+   */
+  wouldFetch(jwksUri: string, kid: string): boolean;
   /** Increases each time a new JWKS for `jwksUri` is stored. */
   generation(jwksUri: string): number;
 }
@@ -120,6 +135,16 @@ const CACHE_BRAND = Symbol.for('cognito-guard.jwks-cache');
 /** True when `value` was made by {@link createJwksCache}. */
 export function isJwksCache(value: unknown): value is JwksCache {
   return typeof value === 'object' && value !== null && CACHE_BRAND in value;
+}
+
+/**
+ * Same key material under the same kid: the RSA public key is (n, e) (RFC 7517 §4, RFC 7518
+ * §6.3.1). Both are canonical base64url once admitted (one spelling per value), so comparing
+ * the strings compares the key; every other admitted member is fixed by the key policy.
+ */
+function sameKey(held: Slot, fresh: Slot): boolean {
+  if ('rejected' in held || 'rejected' in fresh) return false;
+  return held.jwk.n === fresh.jwk.n && held.jwk.e === fresh.jwk.e;
 }
 
 function slotToKey(slot: Slot): AdmittedKey {
@@ -267,6 +292,13 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   }
 
   function store(entry: Entry, admitted: { keys: Map<string, Slot>; jwks: Jwks }): void {
+    const previous = entry.keys;
+    if (previous !== undefined) {
+      for (const [kid, slot] of admitted.keys) {
+        const held = previous.get(kid);
+        if (held !== undefined && sameKey(held, slot)) admitted.keys.set(kid, held);
+      }
+    }
     entry.keys = admitted.keys;
     entry.jwks = admitted.jwks;
     entry.fetchedAt = clock();
@@ -308,12 +340,16 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
 
   /** A fresh copy of the entry's last error, with how long until the next attempt may run. */
   function unavailable(entry: Entry): AuthError {
-    const wait = Math.max(1, Math.ceil((entry.attemptAt + cooldownMs - clock()) / 1000));
     const last = entry.lastError;
     return new AuthError(last?.code === 'JWKS_INVALID' ? 'JWKS_INVALID' : 'JWKS_UNAVAILABLE', {
       cause: last?.cause ?? last,
-      retryAfterSeconds: wait,
+      retryAfterSeconds: retryAfter(entry),
     });
+  }
+
+  /** Whole seconds until the next fetch attempt for `entry` is allowed; at least 1. */
+  function retryAfter(entry: Entry): number {
+    return Math.max(1, Math.ceil((entry.attemptAt + cooldownMs - clock()) / 1000));
   }
 
   function isFresh(entry: Entry, now: number): boolean {
@@ -348,15 +384,33 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
 
     async getKey(uri, kid) {
       const entry = entryFor(uri);
-      if (isFresh(entry, clock())) {
+      const fresh = isFresh(entry, clock());
+      if (fresh) {
         const slot = entry.keys!.get(kid);
         if (slot !== undefined) return slotToKey(slot);
       }
       // Unknown kid, or keys stale or absent: fetch if one is under way or the cooldown allows.
       if (entry.inflight !== undefined || clock() - entry.attemptAt >= cooldownMs) {
         await fetchInto(uri, entry);
+        return lookup(entry, kid);
+      }
+      if (fresh && entry.lastError === undefined) {
+        // Keys held and fresh, this kid not among them, and no fetch allowed yet: possibly a
+        // key published since the last fetch. Retry once the cooldown ends (see above).
+        throw new AuthError('JWKS_UNAVAILABLE', {
+          cause: 'unknown kid; the JWKS may be fetched again after the cooldown',
+          retryAfterSeconds: retryAfter(entry),
+        });
       }
       return lookup(entry, kid);
+    },
+
+    wouldFetch(uri, kid) {
+      const entry = entries.get(uri);
+      if (entry === undefined) return true;
+      if (entry.inflight !== undefined) return true;
+      if (isFresh(entry, clock()) && entry.keys!.has(kid)) return false;
+      return clock() - entry.attemptAt >= cooldownMs;
     },
 
     async refresh(uri) {

@@ -66,7 +66,7 @@ interface Walk {
 }
 
 /**
- * A copy of `value` whose objects have no prototype (R13, R28): a claim or header member can
+ * A frozen copy of `value` whose objects have no prototype (R13, R28): a claim or header member can
  * only ever be read from the token itself, even in a process where `Object.prototype` was
  * polluted by something else. The same walk counts members, bounds the nesting depth
  * (SECURITY.md, pitfall 6) and refuses names that could reach a prototype.
@@ -74,20 +74,48 @@ interface Walk {
 function copyWithoutPrototypes(value: unknown, depth: number, walk: Walk): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth > walk.maxDepth) throw new StrictJsonError('nesting too deep');
+  // Frozen as they are built: the caller gets an immutable value without a second walk (the
+  // verifier hands claims to applications as they are; see `deepFreeze` in claims.ts).
   if (Array.isArray(value))
-    return value.map((item) => copyWithoutPrototypes(item, depth + 1, walk));
+    return Object.freeze(value.map((item) => copyWithoutPrototypes(item, depth + 1, walk)));
   const copy = Object.create(null) as Record<string, unknown>;
   for (const name of Object.keys(value)) {
     if (FORBIDDEN_NAMES.has(name)) throw new StrictJsonError('forbidden member name');
     walk.members += 1;
     copy[name] = copyWithoutPrototypes((value as Record<string, unknown>)[name], depth + 1, walk);
   }
-  return copy;
+  return Object.freeze(copy);
+}
+
+/** JSON's insignificant whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/**
+ * True when `text` could be one JSON object: its first and last characters other than JSON
+ * whitespace are `{` and `}`. A constant-time look at both ends (for any realistic amount of
+ * whitespace), used to refuse payloads that are strings, numbers, arrays or another encoding
+ * (UTF-16 text decoded as UTF-8 ends in a NUL) as `MALFORMED` before anything reads them.
+ * Passing says nothing more: only {@link parseStrictJsonObject} decides.
+ *
+ * @example
+ * ```ts
+ * mayBeJsonObject(' {"a":1} '); // true
+ * mayBeJsonObject('"{}"'); // false
+ * ```
+ */
+export function mayBeJsonObject(text: string): boolean {
+  let start = 0;
+  while (start < text.length && isJsonWhitespace(text.charCodeAt(start))) start += 1;
+  let end = text.length - 1;
+  while (end > start && isJsonWhitespace(text.charCodeAt(end))) end -= 1;
+  return end > start && text.charCodeAt(start) === 0x7b && text.charCodeAt(end) === 0x7d;
 }
 
 /**
  * Parse `text` as a single JSON object under the strict rules above. Objects in the result
- * have a `null` prototype.
+ * have a `null` prototype, and the result is deeply frozen.
  *
  * @throws {StrictJsonError} on any grammar error, duplicate or forbidden member name, a
  *   top-level value that is not an object, or nesting deeper than `maxDepth`.

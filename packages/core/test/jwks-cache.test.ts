@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -255,6 +256,45 @@ describe('JWKS cache', () => {
       clock: manualClock().now,
     });
     expect((await verifier.verify(await issuer.mintAccessToken())).tokenUse).toBe('access');
+  });
+
+  it('keeps the admitted key object when a refresh serves the same key material, and replaces it when the material changes', async () => {
+    const clock = manualClock();
+    const jwks = createJwksCache({ clock: clock.now, ca: issuer.ca });
+    await jwks.refresh(issuer.jwksUri);
+    const kid = issuer.currentKid;
+    const first = jwks.peekKey(issuer.jwksUri, kid);
+    expect(first).toBeDefined();
+    await jwks.refresh(issuer.jwksUri);
+    expect(jwks.generation(issuer.jwksUri)).toBe(2);
+    expect(jwks.peekKey(issuer.jwksUri, kid)).toBe(first);
+    // Another modulus under the same kid: a new key object.
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { n, e } = publicKey.export({ format: 'jwk' });
+    jwks.addJwks(issuer.jwksUri, { keys: [{ kty: 'RSA', kid, n, e }] } as never);
+    const changed = jwks.peekKey(issuer.jwksUri, kid);
+    expect(changed).toBeDefined();
+    expect(changed).not.toBe(first);
+  });
+
+  it('answers an unknown kid within the cooldown with JWKS_UNAVAILABLE and the remaining cooldown, without fetching', async () => {
+    const clock = manualClock();
+    const jwks = createJwksCache({ clock: clock.now, ca: issuer.ca, cooldownSeconds: 30 });
+    await jwks.refresh(issuer.jwksUri);
+    const before = issuer.requestCount;
+    expect(jwks.wouldFetch(issuer.jwksUri, 'unknown')).toBe(false);
+    expect(jwks.wouldFetch(issuer.jwksUri, issuer.currentKid)).toBe(false);
+    clock.advance(12);
+    const early = await jwks.getKey(issuer.jwksUri, 'unknown').catch((err: unknown) => err);
+    expect(early).toMatchObject({ code: 'JWKS_UNAVAILABLE', retryAfterSeconds: 18 });
+    expect(issuer.requestCount).toBe(before);
+    // Once the cooldown is over the kid may cause one fetch, after which it is KEY_NOT_FOUND.
+    clock.advance(18);
+    expect(jwks.wouldFetch(issuer.jwksUri, 'unknown')).toBe(true);
+    expect(jwks.wouldFetch(issuer.jwksUri, issuer.currentKid)).toBe(false);
+    const late = await jwks.getKey(issuer.jwksUri, 'unknown').catch((err: unknown) => err);
+    expect(late).toMatchObject({ code: 'KEY_NOT_FOUND' });
+    expect(issuer.requestCount).toBe(before + 1);
   });
 
   it('applies every rule to what an injected fetcher returns', async () => {

@@ -377,7 +377,8 @@ describe('REST authorizer security', () => {
         );
         return `${h}.${forged}.${s}`;
       },
-      'CLAIM_TYPE',
+      // The forged payload names no configured issuer: refused before it is parsed.
+      'ISSUER',
     ],
     ['a Basic credential', async () => 'Basic dXNlcjpwYXNz', 'NO_CREDENTIALS'],
     ['a Bearer scheme without a token', async () => 'Bearer', 'BAD_REQUEST'],
