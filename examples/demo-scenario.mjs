@@ -72,14 +72,35 @@ const REQUESTS = [
   },
 ];
 
+/** With a revocation list (the Express example): a user signs out, and the token is refused. */
+const SIGN_OUT_REQUESTS = [
+  {
+    what: 'leaver signs out everywhere (Cognito + revocation list)',
+    method: 'POST',
+    path: '/sign-out',
+    token: 'LEAVER',
+    status: 204,
+  },
+  {
+    what: 'the signed-out token is refused at once',
+    method: 'GET',
+    path: '/me',
+    token: 'LEAVER',
+    status: 401,
+    error: 'invalid_token',
+  },
+];
+
 /**
  * Starts a local pool, a second pool the API does not trust, and the API.
- * @param {{ listen: (verifier: object, port: number) => Promise<{ port: number, close: () => Promise<void> }>, port?: number }} options
- *   `listen` starts the example's app with the verifier; `port` 0 (the default) picks a free one.
+ * @param {{ listen: (verifier: object, port: number, revocations?: object) => Promise<{ port: number, close: () => Promise<void> }>, port?: number, revocations?: () => { isRevoked: Function, close: () => Promise<void> } }} options
+ *   `listen` starts the example's app with the verifier (and the revocation list, if any);
+ *   `port` 0 (the default) picks a free one; `revocations` creates the list the verifier checks.
  */
-async function startDemo({ listen, port = 0 }) {
+async function startDemo({ listen, port = 0, revocations: createList }) {
   const pool = await createTestIssuer({ userPoolId: 'us-east-1_DemoPool1' });
   const otherPool = await createTestIssuer({ userPoolId: 'eu-west-1_OtherPool' });
+  const revocations = createList?.();
   let server;
   try {
     // Exactly what a real deployment configures, plus jwksUri pointing at the local issuer.
@@ -88,8 +109,9 @@ async function startDemo({ listen, port = 0 }) {
       clientId: pool.clientId,
       tokenUse: 'access',
       jwksUri: pool.jwksUri,
+      ...(revocations === undefined ? {} : { isRevoked: revocations.isRevoked }),
     });
-    server = await listen(verifier, port);
+    server = await listen(verifier, port, revocations);
     const now = Math.floor(Date.now() / 1000);
     const tokens = {
       READER: await pool.mintAccessToken({ username: 'riley', groups: ['readers'] }),
@@ -107,19 +129,24 @@ async function startDemo({ listen, port = 0 }) {
       }),
       OTHER_POOL: await otherPool.mintAccessToken({ username: 'ada', groups: ['admin'] }),
     };
+    if (revocations !== undefined) {
+      tokens.LEAVER = await pool.mintAccessToken({ username: 'lee', groups: ['readers'] });
+    }
     return {
       url: `http://${HOST}:${server.port}`,
       userPoolId: pool.userPoolId,
       tokens,
-      requests: REQUESTS,
+      requests: revocations === undefined ? REQUESTS : [...REQUESTS, ...SIGN_OUT_REQUESTS],
       async close() {
         await server.close();
+        await revocations?.close();
         await pool.close();
         await otherPool.close();
       },
     };
   } catch (err) {
     await server?.close();
+    await revocations?.close();
     await pool.close();
     await otherPool.close();
     throw err;
@@ -142,7 +169,7 @@ function describeDemo(demo, adapter) {
     '',
     '# Requests, each with the answer it should get:',
   ];
-  for (const request of REQUESTS) {
+  for (const request of demo.requests) {
     const parts = ['curl -i'];
     if (request.method !== 'GET') parts.push(`-X ${request.method}`);
     parts.push(`${demo.url}${request.path}`);
@@ -158,7 +185,7 @@ function describeDemo(demo, adapter) {
 /** Sends every request and compares the answers; resolves to one result per request. */
 async function checkDemo(demo) {
   const results = [];
-  for (const request of REQUESTS) {
+  for (const request of demo.requests) {
     const headers = {};
     if (request.token !== undefined) headers.authorization = `Bearer ${demo.tokens[request.token]}`;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -190,16 +217,17 @@ async function checkDemo(demo) {
  * The demo command for one example. With `check`, it runs every request, prints one line each
  * and resolves to the exit code (0 only if every answer is the expected one). Without, it
  * prints the curl lines and resolves to the running demo; the caller closes it.
- * @param {{ adapter: string, listen: (verifier: object, port: number) => Promise<{ port: number, close: () => Promise<void> }> }} example
+ * @param {{ adapter: string, listen: (verifier: object, port: number, revocations?: object) => Promise<{ port: number, close: () => Promise<void> }>, revocations?: () => object }} example
+ *   `revocations`, when the example has a sign-out route: creates the revocation list.
  */
-export function createDemoRunner({ adapter, listen }) {
+export function createDemoRunner({ adapter, listen, revocations }) {
   /** @param {{ check?: boolean, port?: number, write?: (line: string) => void }} [options] */
   return async function runDemo({
     check = false,
     port = check ? 0 : 3000,
     write = console.log,
   } = {}) {
-    const demo = await startDemo({ listen, port });
+    const demo = await startDemo({ listen, port, revocations });
     if (!check) {
       for (const line of describeDemo(demo, adapter)) write(line);
       write('');

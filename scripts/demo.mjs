@@ -27,7 +27,13 @@ if (args.has('--help') || args.has('-h')) {
 }
 const check = args.has('--check');
 const framework = args.has('--fastify') ? 'fastify' : 'express';
-const projects = ['core', 'testing', framework].map((name) => `packages/${name}`);
+// The Express example also has POST /sign-out, with @cognito-guard/revocation.
+const projects = [
+  'core',
+  'testing',
+  framework,
+  ...(framework === 'express' ? ['revocation'] : []),
+].map((name) => `packages/${name}`);
 
 function build() {
   let tsc;

@@ -3,4 +3,4 @@
 import { describeDemoChecks } from '../../demo-checks.js';
 import { runDemo } from '../src/demo.mjs';
 
-describeDemoChecks('pnpm demo --check (express)', runDemo);
+describeDemoChecks('pnpm demo --check (express)', runDemo, 12);

@@ -12,3 +12,5 @@ export {
 } from './http-api-authorizer.js';
 export type { CognitoGuardRestAuthorizerProps } from './rest-authorizer.js';
 export { CognitoGuardRestAuthorizer } from './rest-authorizer.js';
+export type { CognitoGuardRevocationTableProps } from './revocation-table.js';
+export { CognitoGuardRevocationTable, REVOCATION_TABLE_SCHEMA } from './revocation-table.js';

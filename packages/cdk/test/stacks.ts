@@ -3,6 +3,7 @@ import {
   CognitoGuardAppSyncAuthorizer,
   CognitoGuardHttpApiAuthorizer,
   CognitoGuardRestAuthorizer,
+  CognitoGuardRevocationTable,
 } from '@cognito-guard/cdk';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
@@ -107,6 +108,29 @@ export function appSyncStack(stack = unbundledStack()): Stack {
     name: 'posts',
     definition: Definition.fromFile(SCHEMA),
     authorizationConfig: { defaultAuthorization: auth.authorizationMode },
+  });
+  return stack;
+}
+
+/**
+ * A revocation table shared by an HTTP API authorizer that polls it and a sign-out function
+ * that records into it.
+ */
+export function revocationStack(stack = unbundledStack()): Stack {
+  const revocations = new CognitoGuardRevocationTable(stack, 'Revocations');
+  const auth = new CognitoGuardHttpApiAuthorizer(stack, 'Auth', {
+    entry: ENTRY,
+    response: 'simple',
+    resultsCacheTtl: Duration.seconds(0),
+  });
+  revocations.grantPoll(auth.function);
+  auth.function.addEnvironment('REVOCATION_TABLE', revocations.table.tableName);
+  const signOut = backend(stack);
+  revocations.grantRevoke(signOut);
+  signOut.addEnvironment('REVOCATION_TABLE', revocations.table.tableName);
+  new HttpApi(stack, 'Http', {
+    defaultAuthorizer: auth,
+    defaultIntegration: new HttpLambdaIntegration('Backend', signOut),
   });
   return stack;
 }

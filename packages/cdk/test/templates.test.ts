@@ -6,7 +6,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appSyncStack, httpCatchAllStack, httpStack, restStack } from './stacks.js';
+import {
+  appSyncStack,
+  httpCatchAllStack,
+  httpStack,
+  restStack,
+  revocationStack,
+} from './stacks.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cdkBin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
@@ -75,6 +81,7 @@ if (available) {
       ['HTTP API, route-key and IAM', httpStack],
       ['HTTP API, method-and-path on $default', httpCatchAllStack],
       ['AppSync, AWS_LAMBDA', appSyncStack],
+      ['revocation table with poll and revoke grants', revocationStack],
     ] as const)('passes the synthesized %s stack', (name, build) => {
       const file = writeTemplate(name.replace(/\W+/g, '-'), build());
       expect(lint(file, ['W3005'])).toEqual({ status: 0, output: '' });
