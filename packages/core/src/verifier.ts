@@ -1,5 +1,4 @@
 import { assertStringArrayContainsString, assertStringEquals } from 'aws-jwt-verify/assert';
-import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
 import {
   CognitoJwtInvalidClientIdError,
   CognitoJwtInvalidTokenUseError,
