@@ -24,6 +24,8 @@ export default defineConfig({
       },
       { find: /^@cognito-guard\/revocation$/, replacement: src('revocation') },
       { find: /^@cognito-guard\/cdk$/, replacement: src('cdk') },
+      { find: /^@cognito-guard\/nestjs$/, replacement: src('nestjs') },
+      { find: /^@cognito-guard\/hono$/, replacement: src('hono') },
     ],
   },
   test: {
