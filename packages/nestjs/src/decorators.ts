@@ -44,7 +44,7 @@ export const {
 /**
  * Marks a controller or a route as public: the guard does not look for a token and `@Auth()`
  * is `undefined`. On a method it wins over the controller's policies; on a controller it does
- * not open a method that has a policy of its own.
+ * not open a method that has a policy or an `@OptionalAuth()` of its own.
  *
  * @example
  * ```ts

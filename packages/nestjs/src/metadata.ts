@@ -57,7 +57,10 @@ export function addRoutePolicy(policy: Policy): RouteDecorator {
     const api = reflect();
     const on = targetOf(target, descriptor);
     const own = api.getOwnMetadata(POLICIES, on) as readonly Policy[] | undefined;
-    const inherited = own === undefined ? (api.getMetadata(POLICIES, on) as readonly Policy[] | undefined) : undefined;
+    const inherited =
+      own === undefined
+        ? (api.getMetadata(POLICIES, on) as readonly Policy[] | undefined)
+        : undefined;
     api.defineMetadata(POLICIES, Object.freeze([...(own ?? inherited ?? []), policy]), on);
     return descriptor;
   }) as RouteDecorator;
@@ -73,19 +76,25 @@ export interface RouteRules {
 /**
  * Reads the rules of a route handler and its controller. The nearer decorator wins: `@Public()`
  * on a method opens it even in a controller with policies (a health check in an admin
- * controller); `@Public()` on the class does not open a method that declares its own policy.
+ * controller); `@Public()` on the class does not open a method that declares its own policy or
+ * `@OptionalAuth()` (it wants to know who calls).
  */
 export function routeRules(controller: object, handler: object): RouteRules {
   const api = reflect();
   const onMethod = (key: string): unknown => api.getMetadata(key, handler);
   const onClass = (key: string): unknown => api.getMetadata(key, controller);
-  const list = (on: object) => (api.getMetadata(POLICIES, on) as readonly Policy[] | undefined) ?? [];
+  const list = (on: object) =>
+    (api.getMetadata(POLICIES, on) as readonly Policy[] | undefined) ?? [];
   const methodPolicies = list(handler);
   const methodPublic = onMethod(PUBLIC);
+  const methodOptional = onMethod(OPTIONAL);
   const isPublic =
     methodPublic === true ||
-    (methodPublic === undefined && onClass(PUBLIC) === true && methodPolicies.length === 0);
-  const optional = onMethod(OPTIONAL) ?? onClass(OPTIONAL);
+    (methodPublic === undefined &&
+      onClass(PUBLIC) === true &&
+      methodPolicies.length === 0 &&
+      methodOptional === undefined);
+  const optional = methodOptional ?? onClass(OPTIONAL);
   return {
     isPublic,
     optional: typeof optional === 'boolean' ? optional : undefined,

@@ -7,10 +7,10 @@ import {
 } from '@nestjs/common';
 import { CognitoGuard } from './guard.js';
 import {
-  checkOptions,
   COGNITO_GUARD_OPTIONS,
   COGNITO_GUARD_RUNTIME,
   type CognitoGuardModuleOptions,
+  checkOptions,
   createRuntime,
 } from './runtime.js';
 
@@ -71,6 +71,7 @@ function dynamicModule(
  * ```
  */
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: Nest's dynamic modules are classes with static forRoot/forRootAsync.
 export class CognitoGuardModule {
   /** The module with options known now. Bad options throw here. */
   static forRoot(options: CognitoGuardModuleOptions): DynamicModule {
@@ -81,7 +82,11 @@ export class CognitoGuardModule {
 
   /** The module with options from a factory (configuration, secrets); checked at bootstrap. */
   static forRootAsync(options: CognitoGuardModuleAsyncOptions): DynamicModule {
-    if (typeof options !== 'object' || options === null || typeof options.useFactory !== 'function') {
+    if (
+      typeof options !== 'object' ||
+      options === null ||
+      typeof options.useFactory !== 'function'
+    ) {
       throw new TypeError('cognito-guard: CognitoGuardModule.forRootAsync takes { useFactory }');
     }
     return dynamicModule({

@@ -63,11 +63,20 @@ class ReportFilter implements ExceptionFilter {
       for (const [name, value] of Object.entries(err.headers))
         adapter.setHeader(response, name, value);
     }
-    adapter.reply(response, { code: err instanceof CognitoAuthException ? err.code : null }, status);
+    adapter.reply(
+      response,
+      { code: err instanceof CognitoAuthException ? err.code : null },
+      status,
+    );
   }
 }
 
-function appModule(verifier: Verifier, realm: string, passErrors: boolean, controller: Type<unknown>) {
+function appModule(
+  verifier: Verifier,
+  realm: string,
+  passErrors: boolean,
+  controller: Type<unknown>,
+) {
   @Module({
     imports: [CognitoGuardModule.forRoot({ verifier, realm, passErrors })],
     controllers: [controller],
