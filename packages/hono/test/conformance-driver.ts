@@ -21,7 +21,9 @@ function tableApp({ verifier, routes, realm, mode }: DriverStartOptions): Hono<C
     ];
     if (route.scopes !== undefined) handlers.push(requireScopes(...route.scopes));
     if (route.groups !== undefined) handlers.push(requireGroups(...route.groups));
-    app.get(route.path, ...handlers, (c) => c.json({ sub: c.get('auth')?.sub ?? null }));
+    // `use` with a path without a wildcard runs for that path only, in the order given.
+    for (const handler of handlers) app.use(route.path, handler);
+    app.get(route.path, (c) => c.json({ sub: c.get('auth')?.sub ?? null }));
   }
   // An ordinary error handler: it only reads the exception's own status, headers and code.
   app.onError((err, c) =>

@@ -298,7 +298,10 @@ describe.each(PLATFORMS)('CognitoGuard on the %s platform', (_name, platform) =>
 describe('CognitoGuardModule', () => {
   it('refuses an unknown option when forRoot is called', () => {
     expect(() =>
-      CognitoGuardModule.forRoot({ ...options(), optinal: true } as unknown as CognitoGuardModuleOptions),
+      CognitoGuardModule.forRoot({
+        ...options(),
+        optinal: true,
+      } as unknown as CognitoGuardModuleOptions),
     ).toThrow(/optinal/);
   });
 
