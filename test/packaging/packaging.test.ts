@@ -123,7 +123,7 @@ beforeAll(async () => {
         '@nestjs/core': '^11.1.0',
         'reflect-metadata': '^0.2.2',
         rxjs: '^7.8.2',
-        hono: '^4.6.0',
+        hono: '^4.7.0',
         '@types/node': '^20.19.0',
         // The CDK constructs' peer dependencies (npm would install them anyway).
         'aws-cdk-lib': '^2.189.1',
