@@ -8,6 +8,10 @@ const src = (pkg: string) =>
 export default defineConfig({
   resolve: {
     alias: [
+      {
+        find: /^@cognito-guard\/core\/http$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/http.ts', import.meta.url)),
+      },
       { find: /^@cognito-guard\/core$/, replacement: src('core') },
       { find: /^@cognito-guard\/testing$/, replacement: src('testing') },
       { find: /^@cognito-guard\/express$/, replacement: src('express') },
@@ -20,6 +24,8 @@ export default defineConfig({
       },
       { find: /^@cognito-guard\/revocation$/, replacement: src('revocation') },
       { find: /^@cognito-guard\/cdk$/, replacement: src('cdk') },
+      { find: /^@cognito-guard\/nestjs$/, replacement: src('nestjs') },
+      { find: /^@cognito-guard\/hono$/, replacement: src('hono') },
     ],
   },
   test: {

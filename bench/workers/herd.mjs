@@ -5,7 +5,7 @@
  * each cost.
  */
 
-import { createOurVerifier, createPeer } from '../lib/peers.mjs';
+import { CORE_MODULE, createOurVerifier, createPeer } from '../lib/peers.mjs';
 import { serveParent } from '../lib/rpc.mjs';
 import { createApp } from '../lib/servers.mjs';
 
@@ -60,8 +60,13 @@ async function oursAfterCooldown({ ctx, unknownKidTokens, warmToken }) {
 async function oursForcedRefresh({ ctx, cachedTokens, unknownKidTokens }) {
   let offsetMs = 0;
   let hits = 0;
+  const clock = () => Date.now() + offsetMs;
+  const { createJwksCache } = await import(CORE_MODULE);
+  // Our own JWKS cache, shared with the verifier, so the bench can force a refresh.
+  const jwks = createJwksCache({ ca: ctx.ca, clock });
   const verifier = await createOurVerifier(ctx, {
-    clock: () => Date.now() + offsetMs,
+    clock,
+    jwks,
     onEvent: (e) => {
       if (e.type === 'cache-hit') hits += 1;
     },
@@ -74,7 +79,7 @@ async function oursForcedRefresh({ ctx, cachedTokens, unknownKidTokens }) {
   };
   const before = await again();
   const refresh = await fetchesDuring(async () => {
-    await verifier.jwksCache.refresh(ctx.jwksUri);
+    await jwks.refresh(ctx.jwksUri);
     return [];
   });
   const afterRefresh = await again();

@@ -23,6 +23,8 @@ export const PACKAGES = [
   'appsync',
   'revocation',
   'cdk',
+  'nestjs',
+  'hono',
 ];
 
 async function check(name) {

@@ -36,6 +36,8 @@ const PACKAGES = [
   'appsync',
   'revocation',
   'cdk',
+  'nestjs',
+  'hono',
 ] as const;
 const LONG = 180_000;
 /** The one repository URL every package.json and SECURITY.md use. */
@@ -117,6 +119,11 @@ beforeAll(async () => {
         express: '^5.1.0',
         fastify: '^5.0.0',
         '@types/express': '^5.0.0',
+        '@nestjs/common': '^11.1.0',
+        '@nestjs/core': '^11.1.0',
+        'reflect-metadata': '^0.2.2',
+        rxjs: '^7.8.2',
+        hono: '^4.7.0',
         '@types/node': '^20.19.0',
         // The CDK constructs' peer dependencies (npm would install them anyway).
         'aws-cdk-lib': '^2.189.1',

@@ -14,10 +14,10 @@ import {
   AuthError,
   createVerifier,
   type ErrorCode,
-  extractBearerToken,
   toChallenge,
   type Verifier,
 } from '@cognito-guard/core';
+import { extractBearerToken } from '@cognito-guard/core/http';
 import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock, rejectionCode, segments, thrownCode } from './helpers.js';

@@ -11,13 +11,8 @@
  * failure so any counterexample can be replayed.
  */
 import { createHash } from 'node:crypto';
-import {
-  AuthError,
-  createVerifier,
-  type ErrorCode,
-  extractBearerToken,
-  type Verifier,
-} from '@cognito-guard/core';
+import { AuthError, createVerifier, type ErrorCode, type Verifier } from '@cognito-guard/core';
+import { extractBearerToken } from '@cognito-guard/core/http';
 import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

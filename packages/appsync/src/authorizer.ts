@@ -1,15 +1,19 @@
 import {
   AuthError,
   type AuthResult,
-  checkOptionKeys,
   checkPolicy,
   type ErrorCode,
-  extractBearerToken,
   isAuthError,
-  optionKeys,
   type Policy,
-  toVerifier,
 } from '@cognito-guard/core';
+import {
+  checkOptionKeys,
+  extractBearerToken,
+  notifyHook,
+  optionKeys,
+  toVerifier,
+  verifierClock,
+} from '@cognito-guard/core/http';
 import type {
   AppSyncAuthorizerRequest,
   AppSyncAuthorizerRequestContext,
@@ -184,16 +188,9 @@ export function createAppSyncAuthorizer(
   }
   const { policy, requestPolicy, onDecision } = options;
   const contextHook = options.resolverContext;
-  const clock = options.clock ?? verifier.clock;
+  const clock = options.clock ?? verifierClock(verifier);
 
-  const report = (decision: AuthorizerDecision): void => {
-    if (onDecision === undefined) return;
-    try {
-      onDecision(decision);
-    } catch {
-      // An observability hook must not change the answer.
-    }
-  };
+  const report = (decision: AuthorizerDecision): void => notifyHook(onDecision, decision);
 
   async function decide(event: AppSyncAuthorizerRequest): Promise<AppSyncAuthorizerResponse> {
     const token = extractBearerToken(

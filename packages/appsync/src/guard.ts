@@ -1,19 +1,21 @@
 import {
   AuthError,
-  checkErrorDetail,
-  checkOptionKeys,
   checkPolicy,
   describeError,
   type ErrorCode,
   type ErrorDetail,
-  extractBearerToken,
   isAuthError,
-  optionKeys,
   type Policy,
   type TokenUse,
-  toVerifier,
   type Verifier,
 } from '@cognito-guard/core';
+import {
+  checkErrorDetail,
+  checkOptionKeys,
+  extractBearerToken,
+  optionKeys,
+  toVerifier,
+} from '@cognito-guard/core/http';
 import { type DenialEnvelope, denialFor } from './denial.js';
 import type { AppSyncResolverEventLike } from './events.js';
 import { type AppSyncAuth, authFromIdentity, type IdentityMode } from './identity.js';

@@ -1,7 +1,7 @@
 import { type BearerSource, extractBearerToken } from './bearer.js';
 import { type Challenge, type ChallengeOptions, toChallenge } from './challenge.js';
 import type { TokenUse } from './claims.js';
-import { AuthError, checkErrorDetail, type ErrorDetail } from './errors.js';
+import { AuthError, checkErrorDetail, type ErrorDetail, isAuthError } from './errors.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
 import {
   toVerifier,
@@ -179,21 +179,31 @@ export function bearerSourceFromRaw(
 }
 
 /**
- * The bearer token of a Node request under the adapter settings, or an {@link AuthError}.
+ * The bearer token of a Node request under the adapter settings, or throws an
+ * {@link AuthError}. With `optional: true`, a request that carries no token at all gives
+ * `undefined` instead of `NO_CREDENTIALS` (a malformed or ambiguous one still throws).
  *
  * @example
  * ```ts
  * const token = tokenFromRaw(req.rawHeaders, req.url, settings);
+ * if (token === undefined) return next(); // optional route, anonymous request
  * ```
  */
 export function tokenFromRaw(
   rawHeaders: readonly string[],
   url: string | undefined,
-  settings: Pick<HttpAdapterSettings, 'allowQueryToken'>,
-): string {
-  return extractBearerToken(bearerSourceFromRaw(rawHeaders, url), {
-    allowQuery: settings.allowQueryToken,
-  });
+  settings: Pick<HttpAdapterSettings, 'allowQueryToken'> & { readonly optional?: boolean },
+): string | undefined {
+  try {
+    return extractBearerToken(bearerSourceFromRaw(rawHeaders, url), {
+      allowQuery: settings.allowQueryToken,
+    });
+  } catch (err) {
+    if (settings.optional === true && isAuthError(err) && err.code === 'NO_CREDENTIALS') {
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 /**
@@ -242,6 +252,40 @@ export function toHttpError(err: AuthError, options: ChallengeOptions = {}): Htt
     headers: Object.freeze(headers),
     body: challenge.body,
   });
+}
+
+/**
+ * What an HTTP adapter does with a refusal (see {@link toHttpDenial}): answer it itself, hand
+ * an {@link HttpAuthError} to the framework's error handler, or pass on a value that is not an
+ * {@link AuthError} unchanged (a bug: the framework's 500 is the answer).
+ */
+export type HttpDenial =
+  | { readonly action: 'answer'; readonly challenge: Challenge }
+  | { readonly action: 'pass'; readonly error: HttpAuthError }
+  | { readonly action: 'rethrow'; readonly error: unknown };
+
+/**
+ * Decides how an HTTP adapter answers `err` under its settings: `answer` with the RFC 6750
+ * challenge (status, headers, body), or, with `passErrors` (or `pass` forced, e.g. when the
+ * response has started), `pass` an {@link HttpAuthError} to the framework. Core only ever
+ * refuses with an {@link AuthError}: anything else is `rethrow`.
+ *
+ * @example
+ * ```ts
+ * const denial = toHttpDenial(err, settings);
+ * if (denial.action === 'answer') res.status(denial.challenge.status).json(denial.challenge.body);
+ * else next(denial.error);
+ * ```
+ */
+export function toHttpDenial(
+  err: unknown,
+  settings: Pick<HttpAdapterSettings, 'realm' | 'passErrors' | 'errorDetail'>,
+  pass: boolean = settings.passErrors,
+): HttpDenial {
+  if (!isAuthError(err)) return { action: 'rethrow', error: err };
+  const options = { realm: settings.realm, errorDetail: settings.errorDetail };
+  if (pass) return { action: 'pass', error: toHttpError(err, options) };
+  return { action: 'answer', challenge: toChallenge(err, options) };
 }
 
 /**

@@ -1,5 +1,3 @@
-export type { BearerOptions, BearerSource } from './bearer.js';
-export { extractBearerToken } from './bearer.js';
 export type { Challenge, ChallengeOptions } from './challenge.js';
 export { toChallenge } from './challenge.js';
 export type {
@@ -10,30 +8,9 @@ export type {
   TokenUse,
 } from './claims.js';
 export type { AuthErrorOptions, ErrorDetail, ErrorKind } from './errors.js';
-export {
-  AuthError,
-  checkErrorDetail,
-  describeError,
-  ErrorCode,
-  isAuthError,
-} from './errors.js';
+export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
 export { GROUP_SEPARATOR, joinGroups } from './groups.js';
-export type {
-  HttpAdapterOptions,
-  HttpAdapterSettings,
-  HttpAdapterVerifierOptions,
-  HttpAuthError,
-} from './http-adapter.js';
-export {
-  bearerSourceFromRaw,
-  checkHttpAdapterOptions,
-  HTTP_ADAPTER_KEYS,
-  toHttpError,
-  tokenFromRaw,
-  verifierFromHttpOptions,
-} from './http-adapter.js';
 export type { EmulatorOptions, IssuerForm, IssuerKind, TrustedIssuer } from './issuer.js';
-export { cognitoIssuer } from './issuer.js';
 export type { JwksCache, JwksCacheOptions, JwksEvent } from './jwks-cache.js';
 export { createJwksCache } from './jwks-cache.js';
 export type {
@@ -43,15 +20,11 @@ export type {
   JwksResponse,
 } from './jwks-fetch.js';
 export { createDefaultFetcher } from './jwks-fetch.js';
-export type { AdmittedKey } from './key-policy.js';
-export type { MisplacedKeys, OptionKeyList } from './option-keys.js';
-export { checkOptionKeys, optionKeys } from './option-keys.js';
 export type { MembershipRule, NotAMiddleware, Policy } from './policy.js';
 export {
   allOf,
   anyOf,
   checkPolicy,
-  isCorePolicy,
   requireClaims,
   requireClient,
   requireGroups,
@@ -70,4 +43,4 @@ export type {
   VerifierEvent,
   VerifierOptions,
 } from './verifier.js';
-export { createVerifier, toVerifier, VERIFIER_OPTION_KEYS } from './verifier.js';
+export { createVerifier } from './verifier.js';

@@ -133,6 +133,34 @@ export function regionOfPoolId(userPoolId: unknown): string | undefined {
   return POOL_ID.exec(userPoolId)?.[1];
 }
 
+const ISSUER_PREFIX = /^https:\/\/(issuer-)?cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([^/]+)$/;
+
+/**
+ * The user pool an Amazon Cognito issuer names, or `undefined` when `issuer` is not one: the
+ * original form `https://cognito-idp.<region>.amazonaws.com/<poolId>`, where `<region>` is the
+ * pool's own Region or, for a pool replicated on the original issuer type, a replica's
+ * (awslabs/aws-jwt-verify issue #282); or the updated form
+ * `https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>`, whose `<region>` is always the
+ * pool's primary Region (Amazon Cognito API reference, `IssuerConfigurationType`). Parsing, not
+ * trust: what a verifier accepts is its configured issuers.
+ *
+ * @example
+ * ```ts
+ * userPoolOfIssuer('https://cognito-idp.us-west-2.amazonaws.com/us-east-1_Example'); // 'us-east-1_Example'
+ * ```
+ */
+export function userPoolOfIssuer(issuer: unknown): string | undefined {
+  if (typeof issuer !== 'string') return undefined;
+  const match = ISSUER_PREFIX.exec(issuer);
+  if (match === null) return undefined;
+  const [, updated, region, userPoolId] = match;
+  const primary = regionOfPoolId(userPoolId);
+  if (primary === undefined || !REGION.test(region!)) return undefined;
+  // The updated form never names a replica's Region.
+  if (updated !== undefined && region !== primary) return undefined;
+  return userPoolId;
+}
+
 /**
  * True for host names that never leave the machine: `localhost`, `127.0.0.0/8` and `[::1]`,
  * as the WHATWG URL parser writes them (it already turns `127.1` into `127.0.0.1`).

@@ -1,5 +1,6 @@
 import type { JwksCache as AwsJwksCache, Jwks, JwkWithKid } from 'aws-jwt-verify/jwk';
 import { AuthError, type ErrorCode, isAuthError } from './errors.js';
+import { notifyHook } from './hooks.js';
 import { createDefaultFetcher, type JwksFetcher, type JwksResponse } from './jwks-fetch.js';
 import { type AdmittedKey, admitKey } from './key-policy.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
@@ -265,12 +266,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   }
 
   function emit(event: JwksEvent): void {
-    if (onEvent === undefined) return;
-    try {
-      onEvent(event);
-    } catch {
-      // An observability hook must not change the outcome of a request.
-    }
+    notifyHook(onEvent, event);
   }
 
   /** Calls the fetcher under one overall deadline, whether or not it honours the signal. */

@@ -335,3 +335,110 @@ export function checkPolicy(policy: Policy, auth: AuthResult): AuthError | undef
     return new AuthError('CLAIM_CHECK', { cause: err });
   }
 }
+
+/**
+ * The refusal of a route guard: `NO_CREDENTIALS` when the route let a request without a token
+ * through (`optional`), else the policy's refusal; `undefined` means allowed.
+ *
+ * @example
+ * ```ts
+ * const denied = guardRefusal(policy, state.auth);
+ * if (denied !== undefined) return deny(denied);
+ * ```
+ */
+export function guardRefusal(policy: Policy, auth: AuthResult | undefined): AuthError | undefined {
+  return auth === undefined ? new AuthError('NO_CREDENTIALS') : checkPolicy(policy, auth);
+}
+
+/**
+ * A framework's guards: `guard(policy)` and the five named ones, each the core policy of the
+ * same name wrapped by `guard`.
+ */
+export interface GuardSet<G> {
+  /**
+   * Turns a core {@link Policy} into this framework's guard.
+   *
+   * @example
+   * ```ts
+   * guard(anyOf(requireGroups('admin'), requireScopes('reports/read')));
+   * ```
+   */
+  guard(policy: Policy): G;
+  /**
+   * The token must carry these OAuth scopes (all of them), or satisfy an
+   * `{ allOf, anyOf, noneOf }` rule. Refusal: `403`, with the `scope` challenge attribute.
+   *
+   * @example
+   * ```ts
+   * requireScopes('orders/write');
+   * ```
+   */
+  requireScopes(...args: readonly string[] | [MembershipRule]): G;
+  /**
+   * The user must be in these `cognito:groups` (all of them), or satisfy an
+   * `{ allOf, anyOf, noneOf }` rule. Refusal: `403`.
+   *
+   * @example
+   * ```ts
+   * requireGroups('admin');
+   * ```
+   */
+  requireGroups(...args: readonly string[] | [MembershipRule]): G;
+  /**
+   * A predicate of the verified result, or exact claim values. Refusal: `403`.
+   *
+   * @example
+   * ```ts
+   * requireClaims({ 'custom:tenant': 'acme' });
+   * ```
+   */
+  requireClaims(...args: Parameters<typeof requireClaims>): G;
+  /**
+   * A token that stands for a user, not a client-credentials token. Refusal: `403`.
+   *
+   * @example
+   * ```ts
+   * requireUser();
+   * ```
+   */
+  requireUser(): G;
+  /**
+   * A client-credentials token, from one of these clients when any are given. Refusal: `403`.
+   *
+   * @example
+   * ```ts
+   * requireClient('reporting-client-id');
+   * ```
+   */
+  requireClient(...clientIds: readonly string[]): G;
+}
+
+/**
+ * Builds a framework's {@link GuardSet} from one function that wraps a policy: every adapter
+ * offers the same guards under the same names, checked the same way.
+ *
+ * @example
+ * ```ts
+ * export const { guard, requireScopes, requireGroups, requireClaims, requireUser, requireClient } =
+ *   createGuards((policy) => (req, res, next) => {
+ *     const denied = guardRefusal(policy, stateOf(req)?.auth);
+ *     denied === undefined ? next() : next(denied);
+ *   });
+ * ```
+ */
+export function createGuards<G>(wrap: (policy: Policy) => G): GuardSet<G> {
+  const guard = (policy: Policy): G => {
+    if (typeof policy !== 'function') {
+      throw new TypeError('cognito-guard: guard takes a policy (a function of the auth result)');
+    }
+    return wrap(policy);
+  };
+  return Object.freeze({
+    guard,
+    requireScopes: (...args: readonly string[] | [MembershipRule]) => guard(requireScopes(...args)),
+    requireGroups: (...args: readonly string[] | [MembershipRule]) => guard(requireGroups(...args)),
+    requireClaims: (...args: Parameters<typeof requireClaims>) => guard(requireClaims(...args)),
+    requireUser: () => guard(requireUser()),
+    requireClient: (...clientIds: readonly string[]) => guard(requireClient(...clientIds)),
+  });
+}

@@ -16,6 +16,7 @@ import {
 import { type JwsLimits, splitCompactJws } from './compact-jws.js';
 import { AuthError, type ErrorCode, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
+import { notifyHook } from './hooks.js';
 import {
   type EmulatorOptions,
   type IssuerForm,
@@ -31,6 +32,7 @@ import {
 } from './jwks-cache.js';
 import type { AdmittedKey } from './key-policy.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
+import { toAuthResult } from './result.js';
 import { verifyRs256 } from './signature.js';
 import { mayBeJsonObject, parseStrictJsonObject } from './strict-json.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
@@ -217,10 +219,23 @@ export interface Verifier<T extends TokenUse | null = TokenUse | null> {
   hydrate(): Promise<void>;
   /** The pools this verifier trusts. */
   readonly userPools: readonly ResolvedUserPool[];
-  /** The JWKS cache in use (its own, or the shared one it was given). */
-  readonly jwksCache: JwksCache;
-  /** The clock it was configured with (epoch ms), for adapters that compute remaining lifetimes. */
-  readonly clock: () => number;
+}
+
+/** The clock each verifier of `createVerifier` was configured with, for {@link verifierClock}. */
+const CLOCKS = new WeakMap<object, () => number>();
+
+/**
+ * The clock (epoch milliseconds) a verifier was created with, for an adapter that reports a
+ * token's remaining lifetime (an authorizer's TTL); `Date.now` for a verifier that did not
+ * come from `createVerifier` (a test double).
+ *
+ * @example
+ * ```ts
+ * const ttl = Math.floor(auth.expiresAt - verifierClock(verifier)() / 1000);
+ * ```
+ */
+export function verifierClock(verifier: Verifier): () => number {
+  return CLOCKS.get(verifier) ?? Date.now;
 }
 
 /** A verification outcome and the key that made it, as the token cache keeps it. */
@@ -345,27 +360,6 @@ function isUnavailable(err: unknown): boolean {
   return isAuthError(err) && err.code === 'JWKS_UNAVAILABLE';
 }
 
-/** The fields every adapter reads, derived once from the verified claims. */
-function toResult(claims: AccessTokenClaims | IdTokenClaims, userPoolId: string): AuthResult {
-  const isAccess = claims.token_use === 'access';
-  const username = isAccess ? claims.username : claims['cognito:username'];
-  const clientId = isAccess ? claims.client_id : claims.aud;
-  const scope = isAccess ? claims.scope : undefined;
-  return Object.freeze({
-    claims,
-    tokenUse: claims.token_use,
-    userPoolId,
-    clientId,
-    sub: claims.sub,
-    username,
-    scopes: Object.freeze(scope === undefined ? [] : scope.split(' ').filter((s) => s.length > 0)),
-    groups: claims['cognito:groups'] ?? Object.freeze([] as string[]),
-    // Client-credentials tokens name the client as their subject and carry no username.
-    isMachine: isAccess && username === undefined && claims.sub === clientId,
-    expiresAt: claims.exp,
-  });
-}
-
 /**
  * Creates a verifier for one or several Cognito user pools.
  *
@@ -442,14 +436,7 @@ export function createVerifier<T extends TokenUse | null>(
   }
   const onEvent = options.onEvent;
   const isRevoked = options.isRevoked;
-  const emit = (event: VerifierEvent): void => {
-    if (onEvent === undefined) return;
-    try {
-      onEvent(event);
-    } catch {
-      // An observability hook must not change the outcome of a request.
-    }
-  };
+  const emit = (event: VerifierEvent): void => notifyHook(onEvent, event);
 
   const jwksCache = isJwksCache(options.jwks)
     ? options.jwks
@@ -571,7 +558,7 @@ export function createVerifier<T extends TokenUse | null>(
       checkCognitoClaims(payload, pool);
       checkTimes(payload, clock() / 1000, timeRules);
       const claims = deepFreeze(payload) as unknown as AccessTokenClaims | IdTokenClaims;
-      return { result: toResult(claims, pool.userPoolId), jwksUri, kid, key };
+      return { result: toAuthResult(claims, pool.userPoolId), jwksUri, kid, key };
     };
     // The common case stays synchronous: no promise per verification when the key is held.
     for (const entry of candidates) {
@@ -729,10 +716,8 @@ export function createVerifier<T extends TokenUse | null>(
     ),
   );
 
-  return {
+  const verifier: Verifier<T> = {
     userPools,
-    jwksCache,
-    clock,
     // A plain function, not `async`: a cache hit settles with one promise and no extra
     // microtasks (this is the per-request path of every adapter).
     verify(token) {
@@ -754,7 +739,20 @@ export function createVerifier<T extends TokenUse | null>(
       await Promise.all(uris.map((uri) => jwksCache.refresh(uri)));
     },
   };
+  CLOCKS.set(verifier, clock);
+  return verifier;
 }
+
+/**
+ * What an adapter's `verifier` option takes: a verifier made with `createVerifier`, or the
+ * options to create one.
+ *
+ * @example
+ * ```ts
+ * const source: VerifierSource = { userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access' };
+ * ```
+ */
+export type VerifierSource = Verifier<TokenUse | null> | VerifierOptions<TokenUse | null>;
 
 /**
  * A verifier as given, or one created from options: what adapters accept as their `verifier`.
@@ -766,9 +764,7 @@ export function createVerifier<T extends TokenUse | null>(
  * const verifier = toVerifier(options.verifier);
  * ```
  */
-export function toVerifier(
-  source: Verifier<TokenUse | null> | VerifierOptions<TokenUse | null>,
-): Verifier<TokenUse | null> {
+export function toVerifier(source: VerifierSource): Verifier<TokenUse | null> {
   if (typeof source !== 'object' || source === null) {
     throw configError('verifier must be a verifier from createVerifier, or its options');
   }

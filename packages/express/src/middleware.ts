@@ -1,15 +1,12 @@
+import type { AuthResult } from '@cognito-guard/core';
 import {
-  type AuthResult,
   checkHttpAdapterOptions,
-  type ErrorDetail,
   type HttpAdapterOptions,
   type HttpAdapterVerifierOptions,
-  isAuthError,
-  toChallenge,
-  toHttpError,
+  toHttpDenial,
   tokenFromRaw,
   verifierFromHttpOptions,
-} from '@cognito-guard/core';
+} from '@cognito-guard/core/http';
 import type { NextFunction, Request, Response } from 'express';
 
 declare global {
@@ -111,20 +108,31 @@ export function cognitoAuth(options: CognitoAuthOptions): AuthHandler {
     throw new TypeError('cognito-guard: cognitoAuth takes an options object');
   }
   const settings = checkHttpAdapterOptions(options, 'cognitoAuth');
-  const deny = createDeny(settings.realm, settings.passErrors, settings.errorDetail);
+  const deny: Deny = (err, res, next) => {
+    // Once the response has started, only Express's error handler can still act on it.
+    const denial = toHttpDenial(err, settings, settings.passErrors || res.headersSent);
+    if (denial.action === 'answer') {
+      const { status, headers, body } = denial.challenge;
+      res.status(status).set(headers).json(body);
+    } else {
+      // Core only ever refuses with AuthErrors; anything else is a bug: Express's 500.
+      next(denial.error);
+    }
+  };
   const verifier = verifierFromHttpOptions(options);
 
   return (req, res, next) => {
-    let token: string;
+    let token: string | undefined;
     try {
       token = tokenFromRaw(req.rawHeaders, req.originalUrl ?? req.url, settings);
     } catch (err) {
-      if (settings.optional && isAuthError(err) && err.code === 'NO_CREDENTIALS') {
-        attach(req, undefined, deny);
-        next();
-      } else {
-        deny(err, res, next);
-      }
+      deny(err, res, next);
+      return;
+    }
+    if (token === undefined) {
+      // An optional route, and no token at all.
+      attach(req, undefined, deny);
+      next();
       return;
     }
     verifier.verify(token).then(
@@ -134,21 +142,5 @@ export function cognitoAuth(options: CognitoAuthOptions): AuthHandler {
       },
       (err: unknown) => deny(err, res, next),
     );
-  };
-}
-
-function createDeny(realm: string, passErrors: boolean, errorDetail: ErrorDetail): Deny {
-  return (err, res, next) => {
-    // Core only ever throws AuthErrors; anything else is a bug, and Express's 500 is the answer.
-    if (!isAuthError(err)) {
-      next(err);
-      return;
-    }
-    if (passErrors || res.headersSent) {
-      next(toHttpError(err, { realm, errorDetail }));
-      return;
-    }
-    const challenge = toChallenge(err, { realm, errorDetail });
-    res.status(challenge.status).set(challenge.headers).json(challenge.body);
   };
 }

@@ -1,16 +1,7 @@
-import {
-  AuthError,
-  checkPolicy,
-  requireClaims as claimsPolicy,
-  requireClient as clientPolicy,
-  requireGroups as groupsPolicy,
-  type MembershipRule,
-  type Policy,
-  requireScopes as scopesPolicy,
-  requireUser as userPolicy,
-} from '@cognito-guard/core';
+import type { Policy } from '@cognito-guard/core';
+import { createGuards, guardRefusal } from '@cognito-guard/core/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { stateOf } from './plugin.js';
+import { stateOf } from './state.js';
 
 /**
  * A route hook (`onRequest`, `preValidation` or `preHandler`) that checks a policy against
@@ -30,94 +21,33 @@ export interface GuardHook {
 }
 
 /**
- * Turns a core {@link Policy} into a route hook. The hook answers as the plugin does (its
- * realm, its `passErrors`): `403 insufficient_scope` when the policy refuses (RFC 6750 §3.1),
- * `401` when an optional route got no token. On a route the plugin did not authenticate
- * (skipped, or outside its context) it fails closed with an error (a 500).
+ * Fastify's guards: each turns a core policy into a {@link GuardHook} that answers as the
+ * plugin does (its realm, its `passErrors`): `403 insufficient_scope` when the policy refuses
+ * (RFC 6750 §3.1), `401` when an optional route got no token. On a route the plugin did not
+ * authenticate (skipped, or outside its context) a guard fails closed with an error (a 500).
  *
- * @example
- * ```ts
- * app.get('/reports', { preHandler: guard(anyOf(requireGroups('admin'), requireScopes('reports/read'))) }, handler);
- * ```
- */
-export function guard(policy: Policy): GuardHook {
-  if (typeof policy !== 'function') {
-    throw new TypeError('cognito-guard: guard takes a policy (a function of the auth result)');
-  }
-  const hook = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const state = stateOf(request);
-    if (state === null || state === undefined) {
-      throw new Error(
-        'cognito-guard: a route guard ran on a route the plugin did not authenticate',
-      );
-    }
-    const denied =
-      state.auth === undefined ? new AuthError('NO_CREDENTIALS') : checkPolicy(policy, state.auth);
-    if (denied !== undefined) return state.deny(denied, reply);
-    return undefined;
-  };
-  return Object.assign(hook, { policy });
-}
-
-/**
- * Route hook: the token must carry these OAuth scopes (all of them), or satisfy an
- * `{ allOf, anyOf, noneOf }` rule. Refusal: `403`, with the `scope` challenge attribute.
+ * - `guard(policy)`: any core policy, e.g. `guard(anyOf(requireGroups('admin'), requireScopes('reports/read')))`;
+ * - `requireScopes(...)`, `requireGroups(...)`: names (all of them), or an `{ allOf, anyOf, noneOf }` rule;
+ * - `requireClaims(predicate | values)`, `requireUser()`, `requireClient(...clientIds)`.
  *
  * @example
  * ```ts
  * app.post('/orders', { preHandler: requireScopes('orders/write') }, createOrder);
- * ```
- */
-export function requireScopes(...args: readonly string[] | [MembershipRule]): GuardHook {
-  return guard(scopesPolicy(...args));
-}
-
-/**
- * Route hook: the user must be in these `cognito:groups` (all of them), or satisfy an
- * `{ allOf, anyOf, noneOf }` rule. Refusal: `403`.
- *
- * @example
- * ```ts
- * app.delete('/orders/:id', { preHandler: requireGroups('admin') }, deleteOrder);
- * ```
- */
-export function requireGroups(...args: readonly string[] | [MembershipRule]): GuardHook {
-  return guard(groupsPolicy(...args));
-}
-
-/**
- * Route hook: a predicate of the verified result, or exact claim values. Refusal: `403`.
- *
- * @example
- * ```ts
- * app.get('/tenants/acme', { preHandler: requireClaims({ 'custom:tenant': 'acme' }) }, handler);
- * ```
- */
-export function requireClaims(...args: Parameters<typeof claimsPolicy>): GuardHook {
-  return guard(claimsPolicy(...args));
-}
-
-/**
- * Route hook: a token that stands for a user, not a client-credentials token. Refusal: `403`.
- *
- * @example
- * ```ts
  * app.get('/me', { preHandler: requireUser() }, handler);
  * ```
  */
-export function requireUser(): GuardHook {
-  return guard(userPolicy());
-}
-
-/**
- * Route hook: a client-credentials token, from one of these clients when any are given.
- * Refusal: `403`.
- *
- * @example
- * ```ts
- * app.post('/internal/sync', { preHandler: requireClient('reporting-client-id') }, handler);
- * ```
- */
-export function requireClient(...clientIds: readonly string[]): GuardHook {
-  return guard(clientPolicy(...clientIds));
-}
+export const { guard, requireScopes, requireGroups, requireClaims, requireUser, requireClient } =
+  createGuards<GuardHook>((policy) => {
+    const hook = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      const state = stateOf(request);
+      if (state === null || state === undefined) {
+        throw new Error(
+          'cognito-guard: a route guard ran on a route the plugin did not authenticate',
+        );
+      }
+      const denied = guardRefusal(policy, state.auth);
+      if (denied !== undefined) return state.deny(denied, reply);
+      return undefined;
+    };
+    return Object.assign(hook, { policy });
+  });

@@ -1,5 +1,6 @@
-export type { AuthResult, HttpAuthError, MembershipRule, Policy } from '@cognito-guard/core';
+export type { AuthResult, MembershipRule, Policy } from '@cognito-guard/core';
 export { AuthError, isAuthError } from '@cognito-guard/core';
+export type { HttpAuthError } from '@cognito-guard/core/http';
 export type { GuardHook } from './guards.js';
 export {
   guard,

@@ -1,21 +1,17 @@
+import { type AuthResult, checkPolicy, type Policy } from '@cognito-guard/core';
 import {
-  type AuthResult,
   checkHttpAdapterOptions,
-  checkPolicy,
-  type ErrorDetail,
   type HttpAdapterOptions,
   type HttpAdapterVerifierOptions,
-  isAuthError,
   isCorePolicy,
-  type Policy,
-  toChallenge,
-  toHttpError,
+  toHttpDenial,
   tokenFromRaw,
   verifierFromHttpOptions,
-} from '@cognito-guard/core';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+} from '@cognito-guard/core/http';
+import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { GuardHook } from './guards.js';
+import { type Deny, STATE, type WithState } from './state.js';
 
 /**
  * Per-route settings, under `config.auth` of a route. `config: { auth: false }` is short for
@@ -89,28 +85,6 @@ export type CognitoGuardAdapterOptions = HttpAdapterOptions;
  * ```
  */
 export type CognitoGuardOptions = HttpAdapterVerifierOptions;
-
-/** @internal Answers a refusal (and returns the reply), or throws it, as the plugin was configured to. */
-type Deny = (err: unknown, reply: FastifyReply) => FastifyReply;
-
-interface State {
-  readonly auth: AuthResult | undefined;
-  readonly deny: Deny;
-}
-
-/**
- * The verified result as the plugin attached it. Guards read this, not `request.auth`, so a
- * later hook that assigns `request.auth` cannot grant itself access, and a guard on a route
- * the plugin did not authenticate can tell (and fails closed).
- */
-const STATE = Symbol('cognito-guard.fastify');
-
-type WithState = FastifyRequest & { [STATE]: State | null };
-
-/** @internal The state the plugin left on the request, for the guards. */
-export function stateOf(request: FastifyRequest): State | null {
-  return (request as WithState)[STATE];
-}
 
 interface Rule {
   readonly skip: boolean;
@@ -198,16 +172,6 @@ function refuseBarePolicies(route: Readonly<Record<string, unknown>>, where: str
   }
 }
 
-function createDeny(realm: string, passErrors: boolean, errorDetail: ErrorDetail): Deny {
-  return (err, reply) => {
-    // Core only ever throws AuthErrors; anything else is a bug, and a 500 is the answer.
-    if (!isAuthError(err)) throw err;
-    if (passErrors) throw toHttpError(err, { realm, errorDetail });
-    const challenge = toChallenge(err, { realm, errorDetail });
-    return reply.code(challenge.status).headers(challenge.headers).send(challenge.body);
-  };
-}
-
 /**
  * Options Fastify itself reads from `register`'s options and passes along to the plugin
  * (Fastify docs, "Plugins": `logLevel`, `logSerializers`, `prefix`): not ours, not mistakes.
@@ -220,7 +184,13 @@ const plugin: FastifyPluginAsync<CognitoGuardOptions> = async (fastify, options)
   }
   const settings = checkHttpAdapterOptions(options, 'cognitoGuard', FASTIFY_REGISTER_KEYS);
   const optionalByDefault = settings.optional;
-  const deny = createDeny(settings.realm, settings.passErrors, settings.errorDetail);
+  const deny: Deny = (err, reply) => {
+    const denial = toHttpDenial(err, settings);
+    // Core only ever refuses with AuthErrors; anything else is a bug, and a 500 is the answer.
+    if (denial.action !== 'answer') throw denial.error;
+    const { status, headers, body } = denial.challenge;
+    return reply.code(status).headers(headers).send(body);
+  };
   const verifier = verifierFromHttpOptions(options);
 
   // Each route's settings, compiled once (keyed by the route's own `config.auth` object).
@@ -252,16 +222,20 @@ const plugin: FastifyPluginAsync<CognitoGuardOptions> = async (fastify, options)
     const rule = routeRule(request.routeOptions.config?.auth, '');
     if (rule.skip) return;
     const state = request as WithState;
-    let token: string;
+    let token: string | undefined;
     try {
-      token = tokenFromRaw(request.raw.rawHeaders, request.raw.url, settings);
+      token = tokenFromRaw(request.raw.rawHeaders, request.raw.url, {
+        allowQueryToken: settings.allowQueryToken,
+        optional: rule.optional,
+      });
     } catch (err) {
-      if (rule.optional && isAuthError(err) && err.code === 'NO_CREDENTIALS') {
-        state.auth = undefined;
-        state[STATE] = { auth: undefined, deny };
-        return;
-      }
       return deny(err, reply);
+    }
+    if (token === undefined) {
+      // An optional route, and no token at all.
+      state.auth = undefined;
+      state[STATE] = { auth: undefined, deny };
+      return;
     }
     let auth: AuthResult;
     try {

@@ -42,8 +42,6 @@ function rejectingVerifier(error: unknown): Verifier {
     verify: () => Promise.reject(error),
     hydrate: () => Promise.resolve(),
     userPools: [],
-    jwksCache: undefined as never,
-    clock: Date.now,
   };
 }
 

@@ -1,4 +1,5 @@
-import { type AuthResult, checkOptionKeys, optionKeys } from '@cognito-guard/core';
+import type { AuthResult } from '@cognito-guard/core';
+import { checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
 import type {
   HttpApiAuthorizerEvent,
   HttpApiV2AuthorizerEvent,

@@ -1,10 +1,5 @@
-import {
-  type AuthResult,
-  checkPolicy,
-  extractBearerToken,
-  isAuthError,
-  joinGroups,
-} from '@cognito-guard/core';
+import { type AuthResult, checkPolicy, isAuthError, joinGroups } from '@cognito-guard/core';
+import { extractBearerToken } from '@cognito-guard/core/http';
 import { richContext, scalarContext } from './context.js';
 import { unauthorized } from './errors.js';
 import type { IamAuthorizerResult, SimpleAuthorizerResult } from './events.js';

@@ -1,4 +1,4 @@
-import type { BearerSource } from '@cognito-guard/core';
+import type { BearerSource } from '@cognito-guard/core/http';
 import type { EventMap } from './events.js';
 
 /**

@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionKeys } from '@cognito-guard/core';
+import { checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
 import type { IamAuthorizerResult, WebSocketConnectAuthorizerEvent } from './events.js';
 import { type MethodArn, parseMethodArn } from './method-arn.js';
 import { type AuthorizerOptions, resolveOptions } from './options.js';
