@@ -24,6 +24,7 @@ export default defineConfig({
       },
       { find: /^@cognito-guard\/revocation$/, replacement: src('revocation') },
       { find: /^@cognito-guard\/cdk$/, replacement: src('cdk') },
+      { find: /^@cognito-guard\/middy$/, replacement: src('middy') },
     ],
   },
   test: {

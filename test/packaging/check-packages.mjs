@@ -23,6 +23,7 @@ export const PACKAGES = [
   'appsync',
   'revocation',
   'cdk',
+  'middy',
 ];
 
 async function check(name) {

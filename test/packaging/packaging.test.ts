@@ -36,6 +36,7 @@ const PACKAGES = [
   'appsync',
   'revocation',
   'cdk',
+  'middy',
 ] as const;
 const LONG = 180_000;
 /** The one repository URL every package.json and SECURITY.md use. */
