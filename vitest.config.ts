@@ -25,6 +25,7 @@ export default defineConfig({
       { find: /^@cognito-guard\/revocation$/, replacement: src('revocation') },
       { find: /^@cognito-guard\/cdk$/, replacement: src('cdk') },
       { find: /^@cognito-guard\/middy$/, replacement: src('middy') },
+      { find: /^@cognito-guard\/cli$/, replacement: src('cli') },
     ],
   },
   test: {

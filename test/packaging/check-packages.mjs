@@ -24,6 +24,7 @@ export const PACKAGES = [
   'revocation',
   'cdk',
   'middy',
+  'cli',
 ];
 
 async function check(name) {

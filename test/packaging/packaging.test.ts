@@ -37,6 +37,7 @@ const PACKAGES = [
   'revocation',
   'cdk',
   'middy',
+  'cli',
 ] as const;
 const LONG = 180_000;
 /** The one repository URL every package.json and SECURITY.md use. */
