@@ -26,6 +26,8 @@ export default defineConfig({
       { find: /^@cognito-guard\/cdk$/, replacement: src('cdk') },
       { find: /^@cognito-guard\/nestjs$/, replacement: src('nestjs') },
       { find: /^@cognito-guard\/hono$/, replacement: src('hono') },
+      { find: /^@cognito-guard\/middy$/, replacement: src('middy') },
+      { find: /^@cognito-guard\/cli$/, replacement: src('cli') },
     ],
   },
   test: {

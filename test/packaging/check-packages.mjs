@@ -25,6 +25,8 @@ export const PACKAGES = [
   'cdk',
   'nestjs',
   'hono',
+  'middy',
+  'cli',
 ];
 
 async function check(name) {

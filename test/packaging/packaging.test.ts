@@ -38,6 +38,8 @@ const PACKAGES = [
   'cdk',
   'nestjs',
   'hono',
+  'middy',
+  'cli',
 ] as const;
 const LONG = 180_000;
 /** The one repository URL every package.json and SECURITY.md use. */

@@ -27,6 +27,8 @@ export {
   tokenFromRaw,
   verifierFromHttpOptions,
 } from './http-adapter.js';
+export type { Inspection, InspectionCheck, InspectionCheckName } from './inspect.js';
+export { inspectToken } from './inspect.js';
 export { cognitoIssuer, regionOfPoolId, userPoolOfIssuer } from './issuer.js';
 export type { MisplacedKeys, OptionKeyList } from './option-keys.js';
 export { checkOptionKeys, optionKeys } from './option-keys.js';
