@@ -9,7 +9,7 @@
  */
 export type { BearerOptions, BearerSource } from './bearer.js';
 export { extractBearerToken } from './bearer.js';
-export { checkErrorDetail } from './errors.js';
+export { checkErrorDetail, refusal, sharedRefusal } from './errors.js';
 export { notifyHook } from './hooks.js';
 export type {
   HttpAdapterOptions,

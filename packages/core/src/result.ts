@@ -1,6 +1,6 @@
 import type { AccessTokenClaims, IdTokenClaims } from './claims.js';
 import { deepFreeze } from './claims.js';
-import { AuthError } from './errors.js';
+import { type AuthError, refusal } from './errors.js';
 import type { AuthResult } from './verifier.js';
 
 /**
@@ -42,7 +42,7 @@ export interface TrustedClaimsOptions {
 }
 
 function claimType(detail: string): AuthError {
-  return new AuthError('CLAIM_TYPE', { cause: detail });
+  return refusal('CLAIM_TYPE', detail);
 }
 
 function stringList(value: unknown, name: string): readonly string[] | undefined {

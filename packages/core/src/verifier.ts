@@ -15,7 +15,7 @@ import {
   type TokenUse,
 } from './claims.js';
 import { type JwsLimits, splitCompactJws } from './compact-jws.js';
-import { AuthError, type ErrorCode, isAuthError } from './errors.js';
+import { AuthError, type ErrorCode, isAuthError, refusal } from './errors.js';
 import { checkHeader } from './header.js';
 import { notifyHook } from './hooks.js';
 import {
@@ -339,8 +339,8 @@ function checkCognitoClaims(payload: Record<string, unknown>, pool: Pool): void 
       );
     }
   } catch (err) {
-    if (err instanceof CognitoJwtInvalidTokenUseError) throw new AuthError('TOKEN_USE');
-    if (err instanceof CognitoJwtInvalidClientIdError) throw new AuthError('CLIENT_ID');
+    if (err instanceof CognitoJwtInvalidTokenUseError) throw refusal('TOKEN_USE');
+    if (err instanceof CognitoJwtInvalidClientIdError) throw refusal('CLIENT_ID');
     throw new AuthError('CLAIM_TYPE', { cause: err });
   }
 }
@@ -494,7 +494,7 @@ export function createVerifier<T extends TokenUse | null>(
       throw isAuthError(err) ? err : new AuthError('REVOKED', { cause: err });
     };
     const decide = (revoked: unknown): void => {
-      if (revoked === true) throw new AuthError('REVOKED');
+      if (revoked === true) throw refusal('REVOKED');
     };
     let answer: boolean | Promise<boolean>;
     try {
@@ -522,21 +522,21 @@ export function createVerifier<T extends TokenUse | null>(
       kid = checkHeader(header);
     });
     if (!mayBeJsonObject(jws.payloadText)) {
-      throw new AuthError('MALFORMED', { cause: 'payload is not a JSON object' });
+      throw refusal('MALFORMED', 'payload is not a JSON object');
     }
     const candidates = issuersNamedIn(jws.payloadText);
-    if (candidates.length === 0) throw new AuthError('ISSUER');
+    if (candidates.length === 0) throw refusal('ISSUER');
     const finish = (
       entry: IssuerEntry,
       key: AdmittedKey,
       parsed?: Record<string, unknown>,
     ): Verified | Promise<Verified> => {
       if (!verifyRs256(jws.signingInput, jws.signature, key)) {
-        throw new AuthError('SIGNATURE_INVALID');
+        throw refusal('SIGNATURE_INVALID');
       }
       const payload = parsed ?? parseClaims(jws.payloadText);
       const named = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
-      if (named === undefined) throw new AuthError('ISSUER');
+      if (named === undefined) throw refusal('ISSUER');
       if (named === entry) return accept(named, key, payload);
       // The scan picked another trusted issuer (its string appears elsewhere in the payload):
       // the signature must hold under the key from the JWKS of the issuer the token names,
@@ -544,7 +544,7 @@ export function createVerifier<T extends TokenUse | null>(
       const own = jwksCache.peekKey(named.jwksUri, kid);
       const recheck = (ownKey: AdmittedKey): Verified => {
         if (ownKey !== key && !verifyRs256(jws.signingInput, jws.signature, ownKey)) {
-          throw new AuthError('SIGNATURE_INVALID');
+          throw refusal('SIGNATURE_INVALID');
         }
         return accept(named, ownKey, payload);
       };
@@ -572,7 +572,7 @@ export function createVerifier<T extends TokenUse | null>(
       // (plus the requests that join it) pays this parse before the signature.
       const payload = parseClaims(jws.payloadText);
       const named = typeof payload.iss === 'string' ? byIssuer.get(payload.iss) : undefined;
-      if (named === undefined) throw new AuthError('ISSUER');
+      if (named === undefined) throw refusal('ISSUER');
       return jwksCache.getKey(named.jwksUri, kid).then((key) => finish(named, key, payload));
     }
     // No I/O: the cache answers (keys kept through an outage, KEY_NOT_FOUND, or retry later).
@@ -629,8 +629,8 @@ export function createVerifier<T extends TokenUse | null>(
   }
 
   function verifyOrThrow(token: string): AuthResult | Promise<AuthResult> {
-    if (typeof token !== 'string' || token.length === 0) throw new AuthError('MALFORMED');
-    if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
+    if (typeof token !== 'string' || token.length === 0) throw refusal('MALFORMED');
+    if (token.length > limits.maxTokenBytes) throw refusal('TOO_LARGE');
     const hit = tokenCache?.get(token);
     if (hit !== undefined && stillValid(hit)) {
       try {
