@@ -11,7 +11,11 @@ import type { AuthResult } from './verifier.js';
 export function toAuthResult(
   claims: AccessTokenClaims | IdTokenClaims,
   userPoolId: string,
-  from: { readonly username?: string | undefined; readonly groups?: readonly string[] } = {},
+  from: {
+    readonly username?: string | undefined;
+    readonly groups?: readonly string[];
+    readonly isMachine?: boolean;
+  } = {},
 ): AuthResult {
   const isAccess = claims.token_use === 'access';
   const claimUsername = isAccess ? claims.username : claims['cognito:username'];
@@ -28,7 +32,8 @@ export function toAuthResult(
     groups: from.groups ?? claims['cognito:groups'] ?? Object.freeze([] as string[]),
     // Client-credentials tokens name the client as their subject and carry no username
     // (Amazon Cognito developer guide, "The access token": client credentials grant).
-    isMachine: isAccess && claimUsername === undefined && claims.sub === clientId,
+    isMachine:
+      from.isMachine ?? (isAccess && claimUsername === undefined && claims.sub === clientId),
     expiresAt: claims.exp,
   });
 }
@@ -39,6 +44,11 @@ export interface TrustedClaimsOptions {
   readonly username?: unknown;
   /** The groups, instead of `cognito:groups` (AppSync's `identity.groups`); empty means none given. */
   readonly groups?: unknown;
+  /**
+   * Whether the token is a client-credentials one, when the trusted source states it (our
+   * authorizer's `resolverContext`); otherwise core's rule decides from the claims.
+   */
+  readonly isMachine?: boolean;
 }
 
 function claimType(detail: string): AuthError {
@@ -97,5 +107,6 @@ export function authResultFromClaims(
   return toAuthResult(copy, userPoolId, {
     username: username as string | undefined,
     groups: Object.freeze([...groups]),
+    ...(typeof options.isMachine === 'boolean' ? { isMachine: options.isMachine } : {}),
   });
 }
