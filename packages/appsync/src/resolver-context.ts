@@ -37,7 +37,8 @@ export interface CognitoResolverContext {
 }
 
 /**
- * Keys the authorizer sets itself; a hook cannot replace them.
+ * Keys the authorizer sets itself; a hook that returns one fails the request (a `TypeError`:
+ * the authorizer answers `isAuthorized: false` and reports it to `onEvent`).
  *
  * @example
  * ```ts
@@ -74,8 +75,14 @@ export function toResolverContext(
   const context: Record<string, string> = {};
   if (extra !== undefined && extra !== null) {
     for (const [key, value] of Object.entries(extra)) {
-      // Flat strings only (see above); our own keys always win.
-      if (typeof value === 'string' && !RESERVED_CONTEXT_KEYS.has(key)) define(context, key, value);
+      if (value === undefined || value === null) continue;
+      // Our own keys are what the resolver guard reads back: a hook that sets one is a bug,
+      // refused loudly as the Lambda authorizers refuse a reserved context key.
+      if (RESERVED_CONTEXT_KEYS.has(key)) {
+        throw new TypeError(`cognito-guard: "${key}" is reserved in the resolverContext`);
+      }
+      // Flat strings only (see above).
+      if (typeof value === 'string') define(context, key, value);
     }
   }
   context.sub = auth.sub;

@@ -29,7 +29,7 @@ export {
 } from './http-adapter.js';
 export { cognitoIssuer, regionOfPoolId, userPoolOfIssuer } from './issuer.js';
 export type { MisplacedKeys, OptionKeyList } from './option-keys.js';
-export { checkOptionKeys, optionKeys } from './option-keys.js';
+export { checkOptionKeys, optionKeys, renamedOption } from './option-keys.js';
 export type { GuardSet } from './policy.js';
 export { checkPolicy, createGuards, guardRefusal, isCorePolicy } from './policy.js';
 export type { TrustedClaimsOptions } from './result.js';
