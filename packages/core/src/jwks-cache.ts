@@ -95,8 +95,6 @@ export interface JwksCache extends AwsJwksCache {
    * token's exact issuer before it lets the token cause any I/O.
    */
   wouldFetch(jwksUri: string, kid: string): boolean;
-  /** Increases each time a new JWKS for `jwksUri` is stored. */
-  generation(jwksUri: string): number;
 }
 
 /** A kid slot: the admitted key, or the reason it is refused (weak key, ambiguous kid). */
@@ -110,7 +108,6 @@ interface Entry {
   attemptAt: number;
   lastError: AuthError | undefined;
   inflight: Promise<void> | undefined;
-  generation: number;
 }
 
 /** The largest number of keys one JWKS may hold; Cognito serves two. */
@@ -258,7 +255,6 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         attemptAt: Number.NEGATIVE_INFINITY,
         lastError: undefined,
         inflight: undefined,
-        generation: 0,
       };
       entries.set(uri, entry);
     }
@@ -299,7 +295,6 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     entry.jwks = admitted.jwks;
     entry.fetchedAt = clock();
     entry.lastError = undefined;
-    entry.generation += 1;
   }
 
   /** Starts (or joins) the one fetch for `uri`. Never rejects: failures land in `lastError`. */
@@ -413,10 +408,6 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       const entry = entryFor(uri);
       await fetchInto(uri, entry);
       if (entry.lastError !== undefined) throw unavailable(entry);
-    },
-
-    generation(uri) {
-      return entries.get(uri)?.generation ?? 0;
     },
 
     // aws-jwt-verify's JwksCache interface.

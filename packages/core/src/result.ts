@@ -1,7 +1,29 @@
 import type { AccessTokenClaims, IdTokenClaims } from './claims.js';
 import { deepFreeze } from './claims.js';
 import { type AuthError, refusal } from './errors.js';
-import type { AuthResult } from './verifier.js';
+
+/** A verified token, as every adapter hands it to the application. Frozen. */
+export interface AuthResult<
+  C extends AccessTokenClaims | IdTokenClaims = AccessTokenClaims | IdTokenClaims,
+> {
+  /** The verified claims: a deeply frozen object of own properties. */
+  readonly claims: C;
+  readonly tokenUse: C['token_use'];
+  readonly userPoolId: string;
+  /** `client_id` of an access token, `aud` of an ID token. */
+  readonly clientId: string;
+  readonly sub: string;
+  /** `username` (access) or `cognito:username` (id); undefined for machine tokens. */
+  readonly username: string | undefined;
+  /** The `scope` claim, split on spaces. */
+  readonly scopes: readonly string[];
+  /** `cognito:groups`, or empty. */
+  readonly groups: readonly string[];
+  /** True for a client-credentials token: an access token with no user behind it. */
+  readonly isMachine: boolean;
+  /** The `exp` claim: epoch seconds. */
+  readonly expiresAt: number;
+}
 
 /**
  * The fields every adapter reads, derived once from verified, type-checked claims (the
