@@ -8,6 +8,7 @@ import { createTokenCache, type TokenCache } from './token-cache.js';
 import {
   type ResolvedUserPool,
   resolveVerifierConfig,
+  type VerifierConfig,
   type VerifierEvent,
   type VerifierOptions,
 } from './verifier-options.js';
@@ -60,6 +61,33 @@ export function verifierClock(verifier: Verifier): () => number {
 }
 
 /**
+ * Runs `isRevoked`. A synchronous answer (an in-memory list) is checked synchronously, so a
+ * cache hit stays free of promises; a promise is awaited. An `AuthError` thrown by the hook
+ * (`REVOCATION_UNAVAILABLE` from a list that cannot vouch for itself) keeps its code;
+ * anything else fails closed as `REVOKED`.
+ */
+function checkRevoked(
+  isRevoked: VerifierConfig['isRevoked'],
+  result: AuthResult,
+): void | Promise<void> {
+  if (isRevoked === undefined) return;
+  const fail = (err: unknown): never => {
+    throw isAuthError(err) ? err : new AuthError('REVOKED', { cause: err });
+  };
+  const decide = (revoked: unknown): void => {
+    if (revoked === true) throw refusal('REVOKED');
+  };
+  let answer: boolean | Promise<boolean>;
+  try {
+    answer = isRevoked(result.claims);
+  } catch (err) {
+    return fail(err);
+  }
+  if (answer instanceof Promise) return answer.then(decide, fail);
+  decide(answer);
+}
+
+/**
  * Creates a verifier for one or several Cognito user pools.
  *
  * `tokenUse` and `clientId` are required for every pool; pass `null` to explicitly skip a
@@ -109,30 +137,6 @@ export function createVerifier<T extends TokenUse | null>(
     }
   }
   /**
-   * Runs `isRevoked`. A synchronous answer (an in-memory list) is checked synchronously, so a
-   * cache hit stays free of promises; a promise is awaited. An `AuthError` thrown by the hook
-   * (`REVOCATION_UNAVAILABLE` from a list that cannot vouch for itself) keeps its code;
-   * anything else fails closed as `REVOKED`.
-   */
-  function checkRevoked(result: AuthResult): void | Promise<void> {
-    if (isRevoked === undefined) return;
-    const fail = (err: unknown): never => {
-      throw isAuthError(err) ? err : new AuthError('REVOKED', { cause: err });
-    };
-    const decide = (revoked: unknown): void => {
-      if (revoked === true) throw refusal('REVOKED');
-    };
-    let answer: boolean | Promise<boolean>;
-    try {
-      answer = isRevoked(result.claims);
-    } catch (err) {
-      return fail(err);
-    }
-    if (answer instanceof Promise) return answer.then(decide, fail);
-    decide(answer);
-  }
-
-  /**
    * A cached outcome stands while its key is the one the JWKS cache holds, fresh: once the
    * JWKS is refreshed without that key (removed upstream) or with another key under the same
    * kid, or once it is stale, the token goes through full verification again.
@@ -154,7 +158,7 @@ export function createVerifier<T extends TokenUse | null>(
       }
       let pending: void | Promise<void>;
       try {
-        pending = checkRevoked(hit.result);
+        pending = checkRevoked(isRevoked, hit.result);
       } catch (err) {
         tokenCache!.delete(token);
         throw err;
@@ -203,7 +207,7 @@ export function createVerifier<T extends TokenUse | null>(
       });
       return result;
     };
-    const pending = checkRevoked(verified.result);
+    const pending = checkRevoked(isRevoked, verified.result);
     return pending === undefined ? store() : pending.then(store);
   }
 
