@@ -250,8 +250,8 @@ export function isAuthError(value: unknown): value is AuthError {
  * - `'code'`: the fixed description of the precise code ("The token has expired"), for APIs
  *   whose clients act on it. Never the token, never a value taken from it.
  *
- * The precise code always reaches the server: `AuthError.code`, the adapters' `onEvent` and
- * `onDenied` hooks, `HttpAuthError` in `passErrors` mode.
+ * The precise code always reaches the server: `AuthError.code`, the `onEvent` hooks,
+ * `HttpAuthError` in `passErrors` mode.
  *
  * @example
  * ```ts
