@@ -68,7 +68,7 @@ async function oursForcedRefresh({ ctx, cachedTokens, unknownKidTokens }) {
     clock,
     jwks,
     onEvent: (e) => {
-      if (e.type === 'cache-hit') hits += 1;
+      if (e.type === 'verified' && e.cached) hits += 1;
     },
   });
   for (const token of cachedTokens) await verifier.verify(token);

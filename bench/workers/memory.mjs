@@ -38,7 +38,7 @@ async function run({ ctx, tokens, warm, total, checkpoints }) {
   let hits = 0;
   const verifier = await createOurVerifier(ctx, {
     onEvent: (event) => {
-      if (event.type === 'cache-hit') hits += 1;
+      if (event.type === 'verified' && event.cached) hits += 1;
     },
   });
   // Warm-up on tokens outside the stream, then the baseline before the cache fills.

@@ -5,5 +5,5 @@ import { createHttpApiAuthorizer } from '@cognito-guard/lambda';
 export const handler = createHttpApiAuthorizer({
   response: 'simple',
   verifier: { userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access' },
-  require: requireScopes('orders/read'), // the same answer on every route: cache-safe
+  policy: requireScopes('orders/read'), // the same answer on every route: cache-safe
 });

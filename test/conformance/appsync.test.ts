@@ -6,7 +6,7 @@ import { runConformance } from './run.js';
  *
  * Three cases describe HTTP transport that an AppSync authorizer never sees; they are named
  * below with the reason and not run here. The exact AuthError code of every refusal is
- * checked: the authorizer reports it through `onDecision`.
+ * checked: the authorizer reports it through `onEvent`.
  */
 const NOT_APPLICABLE: Readonly<Record<string, string>> = {
   'answers 400 to a token in the header and in the query':

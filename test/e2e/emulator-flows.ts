@@ -437,7 +437,7 @@ export function registerFlows(
       createAppSyncAuthorizer({
         verifier,
         fields: { 'Mutation.deletePost': requireGroups('admins') },
-        onDecision: (d) => decisions.push(d),
+        onEvent: (d) => decisions.push(d),
       })({
         authorizationToken: token,
         requestContext: { apiId: 'api1', accountId: '123456789012', queryString: '{ me { id } }' },

@@ -617,7 +617,7 @@ describe('issuer forms through every adapter', () => {
     const decisions: unknown[] = [];
     const authorize = createAppSyncAuthorizer({
       verifier: config(),
-      onDecision: (d) => decisions.push(d),
+      onEvent: (d) => decisions.push(d),
     });
     expect((await authorize({ authorizationToken: token })).isAuthorized).toBe(false);
     expect(decisions.at(-1)).toMatchObject({ isAuthorized: false, code: 'ISSUER' });

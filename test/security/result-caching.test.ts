@@ -55,7 +55,7 @@ function cachingVerifier({ jwks: jwksOptions, ...extra }: Record<string, unknown
     onEvent: (e) => events.push(e),
     ...extra,
   } as Parameters<typeof createVerifier<'access'>>[0]);
-  const hits = () => events.filter((e) => e.type === 'cache-hit').length;
+  const hits = () => events.filter((e) => e.type === 'verified' && e.cached).length;
   return { verifier, jwks, events, hits };
 }
 

@@ -31,12 +31,12 @@ export interface DeletedPost {
  */
 export function createDeletePostResolver(options: {
   readonly verifier: VerifierSource;
-  readonly onDenied?: (denial: ResolverDenial) => void;
+  readonly onEvent?: (denial: ResolverDenial) => void;
 }) {
   const guardOptions: ResolverGuardOptions<'envelope'> = {
     verifier: options.verifier,
     deny: 'envelope',
-    onDenied: options.onDenied,
+    onEvent: options.onEvent,
   };
   return withAuth(
     requireGroups('admin'),

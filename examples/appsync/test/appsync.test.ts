@@ -92,7 +92,7 @@ beforeAll(async () => {
       tokenUse: 'access',
       jwksUri: issuer.jwksUri,
     },
-    onDenied: (denial) => denials.push(denial),
+    onEvent: (denial) => denials.push(denial),
   });
 
   const config: AmplifyAppSyncSimulatorConfig = {

@@ -70,5 +70,5 @@ export const httpIam = createHttpApiAuthorizer({
 export const wsConnect = createWebSocketAuthorizer({
   verifier,
   tokenSource: { query: 'token' },
-  require: requireGroups('chat'),
+  policy: requireGroups('chat'),
 });

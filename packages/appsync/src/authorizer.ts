@@ -11,7 +11,9 @@ import {
   extractBearerToken,
   notifyHook,
   optionKeys,
+  renamedOption,
   toVerifier,
+  type VerifierSource,
   verifierClock,
 } from '@cognito-guard/core/http';
 import type {
@@ -21,7 +23,6 @@ import type {
 } from './events.js';
 import { compileFieldRules, type FieldRules } from './field-rules.js';
 import { toResolverContext } from './resolver-context.js';
-import type { VerifierSource } from './verifier-option.js';
 
 /**
  * A rule on the request itself (operation, variables, headers) rather than on the token alone.
@@ -49,7 +50,7 @@ export type RequestPolicy = (
  *
  * @example
  * ```ts
- * onDecision: (d) => { if (!d.isAuthorized) metrics.count(`appsync.denied.${d.code}`); }
+ * onEvent: (d) => { if (!d.isAuthorized) metrics.count(`appsync.denied.${d.code}`); }
  * ```
  */
 export type AuthorizerDecision =
@@ -93,11 +94,20 @@ export interface AppSyncAuthorizerOptions {
    * the token's remaining lifetime. Default 300.
    */
   readonly ttlSeconds?: number | undefined;
-  /** Extra `resolverContext` entries (strings only; our own keys cannot be replaced). */
+  /**
+   * Extra `resolverContext` entries (strings only). Returning one of our own keys (`sub`,
+   * `groups`, ...) is a bug: the request is refused and `onEvent` gets the `TypeError`.
+   */
   readonly resolverContext?: ((auth: AuthResult) => Readonly<Record<string, string>>) | undefined;
   /** Epoch milliseconds, for the token's remaining lifetime. Default: the verifier options' clock, else `Date.now`. */
   readonly clock?: (() => number) | undefined;
   /** Called with every decision; exceptions it throws are ignored. */
+  readonly onEvent?: ((decision: AuthorizerDecision) => void) | undefined;
+  /**
+   * The old name of `onEvent`: still read, with a one-time deprecation warning.
+   *
+   * @deprecated Use `onEvent`, the name of the observability hook in every cognito-guard package.
+   */
   readonly onDecision?: ((decision: AuthorizerDecision) => void) | undefined;
 }
 
@@ -110,6 +120,7 @@ const AUTHORIZER_KEYS = optionKeys<AppSyncAuthorizerOptions>({
   ttlSeconds: true,
   resolverContext: true,
   clock: true,
+  onEvent: true,
   onDecision: true,
 });
 
@@ -180,17 +191,25 @@ export function createAppSyncAuthorizer(
     'requestPolicy',
     'resolverContext',
     'clock',
+    'onEvent',
     'onDecision',
   ] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new TypeError(`cognito-guard: ${name} must be a function`);
     }
   }
-  const { policy, requestPolicy, onDecision } = options;
+  const { policy, requestPolicy } = options;
+  const onEvent = renamedOption<(decision: AuthorizerDecision) => void>(
+    options,
+    'onDecision',
+    'onEvent',
+    'COGNITO_GUARD_DEP_APPSYNC_ONDECISION',
+    'createAppSyncAuthorizer',
+  );
   const contextHook = options.resolverContext;
   const clock = options.clock ?? verifierClock(verifier);
 
-  const report = (decision: AuthorizerDecision): void => notifyHook(onDecision, decision);
+  const report = (decision: AuthorizerDecision): void => notifyHook(onEvent, decision);
 
   async function decide(event: AppSyncAuthorizerRequest): Promise<AppSyncAuthorizerResponse> {
     const token = extractBearerToken(

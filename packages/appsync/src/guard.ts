@@ -13,13 +13,15 @@ import {
   checkErrorDetail,
   checkOptionKeys,
   extractBearerToken,
+  notifyHook,
   optionKeys,
+  renamedOption,
   toVerifier,
+  type VerifierSource,
 } from '@cognito-guard/core/http';
 import { type DenialEnvelope, denialFor } from './denial.js';
 import type { AppSyncResolverEventLike } from './events.js';
 import { type AppSyncAuth, authFromIdentity, type IdentityMode } from './identity.js';
-import type { VerifierSource } from './verifier-option.js';
 
 /**
  * How a single (non-batch) event is refused: `throw` an `AuthError` (a direct Lambda resolver
@@ -41,7 +43,7 @@ export type DenyMode = 'throw' | 'envelope';
  *
  * @example
  * ```ts
- * onDenied: ({ code, fieldName }) => logger.warn({ code, fieldName }, 'denied')
+ * onEvent: ({ code, fieldName }) => logger.warn({ code, fieldName }, 'denied')
  * ```
  */
 export interface ResolverDenial {
@@ -76,11 +78,17 @@ export interface ResolverGuardOptions<D extends DenyMode = 'throw'> {
   /** Trusted user pools; an identity or token from another pool is refused (`ISSUER`). */
   readonly userPoolId?: string | readonly string[] | undefined;
   /** Called for every refusal, with the precise code; exceptions it throws are ignored. */
+  readonly onEvent?: ((denial: ResolverDenial) => void) | undefined;
+  /**
+   * The old name of `onEvent`: still read, with a one-time deprecation warning.
+   *
+   * @deprecated Use `onEvent`, the name of the observability hook in every cognito-guard package.
+   */
   readonly onDenied?: ((denial: ResolverDenial) => void) | undefined;
   /**
    * What a GraphQL client reads of a refusal: `'generic'` (default), one text per class of
    * failure, or `'code'`, the fixed text of the precise code ("The token has expired"), which
-   * tells a client probing forged tokens which check failed. `onDenied` always gets the code.
+   * tells a client probing forged tokens which check failed. `onEvent` always gets the code.
    */
   readonly errorDetail?: ErrorDetail | undefined;
 }
@@ -108,6 +116,7 @@ const GUARD_KEYS = optionKeys<ResolverGuardOptions<DenyMode>>({
   deny: true,
   modes: true,
   userPoolId: true,
+  onEvent: true,
   onDenied: true,
   errorDetail: true,
 });
@@ -227,14 +236,20 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
   ) {
     throw new TypeError('cognito-guard: userPoolId must be a pool id or a list of them');
   }
-  if (options.onDenied !== undefined && typeof options.onDenied !== 'function') {
-    throw new TypeError('cognito-guard: onDenied must be a function');
+  const onEvent = renamedOption<(denial: ResolverDenial) => void>(
+    options,
+    'onDenied',
+    'onEvent',
+    'COGNITO_GUARD_DEP_APPSYNC_ONDENIED',
+    'withAuth',
+  );
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new TypeError('cognito-guard: onEvent must be a function');
   }
   const errorDetail = checkErrorDetail(options.errorDetail);
   const verifier: Verifier<TokenUse | null> | undefined =
     options.verifier === undefined ? undefined : toVerifier(options.verifier);
   const poolList = pools === undefined ? undefined : typeof pools === 'string' ? [pools] : pools;
-  const onDenied = options.onDenied;
 
   async function authenticate(event: AppSyncResolverEventLike): Promise<AppSyncAuth> {
     if (verifier === undefined) {
@@ -270,13 +285,9 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
     }
     if (refusal === undefined && auth !== undefined) return auth;
     const error = refusal ?? new AuthError('NO_CREDENTIALS');
-    if (onDenied !== undefined) {
+    if (onEvent !== undefined) {
       const [fieldName, parentTypeName] = fieldOf(item);
-      try {
-        onDenied({ code: error.code, error, fieldName, parentTypeName, index });
-      } catch {
-        // An observability hook must not change the answer.
-      }
+      notifyHook(onEvent, { code: error.code, error, fieldName, parentTypeName, index });
     }
     return error;
   }

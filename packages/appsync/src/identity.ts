@@ -1,4 +1,5 @@
 import { AuthError, type AuthResult } from '@cognito-guard/core';
+import { authResultFromClaims, userPoolOfIssuer } from '@cognito-guard/core/http';
 import { fromResolverContext } from './resolver-context.js';
 
 /**
@@ -52,35 +53,6 @@ export interface IdentityOptions {
   readonly userPoolId?: string | readonly string[] | undefined;
 }
 
-// A Region as AWS names them (us-east-1, us-gov-west-1, eusc-de-east-1), and a pool id
-// `<primary Region>_<id>`.
-const REGION = '(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\\d';
-/**
- * The issuer forms of a Cognito user pool (Amazon Cognito API reference,
- * `IssuerConfigurationType`): the original `https://cognito-idp.<region>.amazonaws.com/<poolId>`,
- * where `<region>` is the pool's own Region or, for a pool replicated to other Regions on the
- * original issuer type, the Region of the replica that issued the token (awslabs/aws-jwt-verify
- * issue #282); and the updated `https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>`,
- * where `<region>` is always the pool's primary Region. AppSync verified the token against the
- * pool (or OIDC issuer) the API is configured with, so any of these forms names that pool.
- * The same grammar, without regular expressions, is in `js/guard.js`; one table of identities
- * (`packages/appsync/test/identity-table.ts`) holds both to it.
- */
-const COGNITO_ISSUER = new RegExp(
-  `^https://(issuer-)?cognito-idp\\.(${REGION})\\.amazonaws\\.com/((${REGION})_[A-Za-z0-9]+)$`,
-);
-
-/** The pool a Cognito issuer names, or `undefined` when it is not a Cognito pool's issuer. */
-export function poolOfIssuer(issuer: unknown): string | undefined {
-  if (typeof issuer !== 'string') return undefined;
-  const match = COGNITO_ISSUER.exec(issuer);
-  if (match === null) return undefined;
-  const [, updated, region, userPoolId, primary] = match;
-  // The updated form never names a replica's Region.
-  if (updated !== undefined && region !== primary) return undefined;
-  return userPoolId;
-}
-
 const ALL_MODES: readonly IdentityMode[] = ['cognito', 'oidc', 'lambda'];
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -89,10 +61,6 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
 
 function own(record: Readonly<Record<string, unknown>>, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-function claimType(detail: string): AuthError {
-  return new AuthError('CLAIM_TYPE', { cause: detail });
 }
 
 /**
@@ -112,23 +80,10 @@ function modeOf(identity: Readonly<Record<string, unknown>>): IdentityMode | und
   return undefined;
 }
 
-function stringList(value: unknown, name: string): readonly string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    throw claimType(name);
-  }
-  return value as readonly string[];
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** Cognito and OIDC identities: the decoded token AppSync verified, with native JSON types. */
+/**
+ * Cognito and OIDC identities: the decoded token AppSync verified, with native JSON types. Only
+ * picks what the identity holds; core builds the result by its own rules.
+ */
 function fromClaims(
   identity: Readonly<Record<string, unknown>>,
   mode: 'cognito' | 'oidc',
@@ -137,51 +92,24 @@ function fromClaims(
   const issuer = own(identity, 'issuer');
   const iss = own(claims, 'iss');
   if (iss !== undefined && iss !== issuer) throw new AuthError('ISSUER');
-  const userPoolId = poolOfIssuer(issuer);
+  // Any issuer form of a Cognito pool (original, replica, updated) names the pool AppSync
+  // verified the token against. The same grammar, without regular expressions, is in
+  // `js/guard.js`; one table of identities (`test/identity-table.ts`) holds both to it.
+  const userPoolId = userPoolOfIssuer(issuer);
   if (userPoolId === undefined) throw new AuthError('ISSUER');
-
-  const sub = own(claims, 'sub');
-  if (typeof sub !== 'string' || sub.length === 0) throw claimType('sub');
   const identitySub = own(identity, 'sub');
-  if (identitySub !== undefined && identitySub !== sub) throw claimType('sub');
-  const tokenUse = own(claims, 'token_use');
-  if (tokenUse !== 'access' && tokenUse !== 'id') throw claimType('token_use');
-  const clientId = own(claims, tokenUse === 'access' ? 'client_id' : 'aud');
-  if (typeof clientId !== 'string' || clientId.length === 0) throw claimType('client_id/aud');
-  const exp = own(claims, 'exp');
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw claimType('exp');
-  const scope = own(claims, 'scope');
-  if (scope !== undefined && typeof scope !== 'string') throw claimType('scope');
-
-  const claimUsername = own(claims, tokenUse === 'access' ? 'username' : 'cognito:username');
-  const identityUsername = mode === 'cognito' ? own(identity, 'username') : undefined;
-  const username = claimUsername ?? identityUsername;
-  if (username !== undefined && typeof username !== 'string') throw claimType('username');
-
+  if (identitySub !== undefined && identitySub !== own(claims, 'sub')) {
+    throw new AuthError('CLAIM_TYPE', { cause: 'sub' });
+  }
   // `identity.groups` is null or absent for a user without groups, and absent in the AppSync
   // simulator; `cognito:groups` is where it comes from (AppSync resolver context reference).
-  const identityGroups = mode === 'cognito' ? stringList(own(identity, 'groups'), 'groups') : [];
-  const claimGroups = stringList(own(claims, 'cognito:groups'), 'cognito:groups');
-  const groups =
-    identityGroups !== undefined && identityGroups.length > 0
-      ? identityGroups
-      : (claimGroups ?? []);
-
-  const frozenClaims = deepFreeze(structuredClone(claims)) as unknown as AuthResult['claims'];
-  return Object.freeze({
-    claims: frozenClaims,
-    tokenUse,
+  return authResultFromClaims(
+    claims,
     userPoolId,
-    clientId,
-    sub,
-    username: username as string | undefined,
-    scopes: Object.freeze(scope === undefined ? [] : scope.split(' ').filter((s) => s.length > 0)),
-    groups: Object.freeze([...groups]),
-    // The core's rule: a client-credentials token names the client as its subject and has no
-    // username (Cognito docs, "client credentials grant" access token).
-    isMachine: tokenUse === 'access' && claimUsername === undefined && sub === clientId,
-    expiresAt: exp,
-  });
+    mode === 'cognito'
+      ? { username: own(identity, 'username'), groups: own(identity, 'groups') }
+      : {},
+  );
 }
 
 /**

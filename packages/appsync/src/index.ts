@@ -1,3 +1,4 @@
+export type { VerifierSource } from '@cognito-guard/core/http';
 export type {
   AppSyncAuthorizerHandler,
   AppSyncAuthorizerOptions,
@@ -26,4 +27,3 @@ export { withAuth } from './guard.js';
 export type { AppSyncAuth, IdentityMode, IdentityOptions } from './identity.js';
 export { authFromIdentity } from './identity.js';
 export type { CognitoResolverContext } from './resolver-context.js';
-export type { VerifierSource } from './verifier-option.js';

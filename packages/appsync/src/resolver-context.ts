@@ -1,4 +1,5 @@
 import { AuthError, type AuthResult, joinGroups } from '@cognito-guard/core';
+import { authResultFromClaims, cognitoIssuer, regionOfPoolId } from '@cognito-guard/core/http';
 
 /**
  * The `resolverContext` our AppSync authorizer returns, which AppSync hands to every resolver
@@ -36,7 +37,8 @@ export interface CognitoResolverContext {
 }
 
 /**
- * Keys the authorizer sets itself; a hook cannot replace them.
+ * Keys the authorizer sets itself; a hook that returns one fails the request (a `TypeError`:
+ * the authorizer answers `isAuthorized: false` and reports it to `onEvent`).
  *
  * @example
  * ```ts
@@ -73,8 +75,14 @@ export function toResolverContext(
   const context: Record<string, string> = {};
   if (extra !== undefined && extra !== null) {
     for (const [key, value] of Object.entries(extra)) {
-      // Flat strings only (see above); our own keys always win.
-      if (typeof value === 'string' && !RESERVED_CONTEXT_KEYS.has(key)) define(context, key, value);
+      if (value === undefined || value === null) continue;
+      // Our own keys are what the resolver guard reads back: a hook that sets one is a bug,
+      // refused loudly as the Lambda authorizers refuse a reserved context key.
+      if (RESERVED_CONTEXT_KEYS.has(key)) {
+        throw new TypeError(`cognito-guard: "${key}" is reserved in the resolverContext`);
+      }
+      // Flat strings only (see above).
+      if (typeof value === 'string') define(context, key, value);
     }
   }
   context.sub = auth.sub;
@@ -98,10 +106,6 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
     configurable: true,
   });
 }
-
-// `<region>_<id>`, Regions as AWS names them (us-east-1, us-gov-west-1, eusc-de-east-1): the
-// same grammar as the core's pool ids and `js/guard.js`.
-const USER_POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[A-Za-z0-9]+$/;
 
 function split(value: string): string[] {
   return value.split(' ').filter((item) => item.length > 0);
@@ -135,12 +139,13 @@ export function fromResolverContext(value: unknown): AuthResult {
   const userPoolId = text('userPoolId');
   const expiresText = text('expiresAt');
   const isMachine = text('isMachine');
-  const pool = USER_POOL_ID.exec(userPoolId);
+  // `<region>_<id>`: core's grammar of pool ids (the same as `js/guard.js`).
+  const region = regionOfPoolId(userPoolId);
   if (
     sub.length === 0 ||
     clientId.length === 0 ||
     (tokenUse !== 'access' && tokenUse !== 'id') ||
-    pool === null ||
+    region === undefined ||
     !/^\d{1,15}$/.test(expiresText) ||
     (isMachine !== 'true' && isMachine !== 'false')
   ) {
@@ -158,7 +163,7 @@ export function fromResolverContext(value: unknown): AuthResult {
     if (!RESERVED_CONTEXT_KEYS.has(key) && typeof item === 'string') define(claims, key, item);
   }
   claims.sub = sub;
-  claims.iss = `https://cognito-idp.${pool[1]}.amazonaws.com/${userPoolId}`;
+  claims.iss = cognitoIssuer('original', region, userPoolId);
   claims.token_use = tokenUse;
   claims.exp = expiresAt;
   if (tokenUse === 'access') {
@@ -171,16 +176,6 @@ export function fromResolverContext(value: unknown): AuthResult {
   }
   if (groups.length > 0) claims['cognito:groups'] = groups;
 
-  return Object.freeze({
-    claims: Object.freeze(claims) as unknown as AuthResult['claims'],
-    tokenUse,
-    userPoolId,
-    clientId,
-    sub,
-    username,
-    scopes,
-    groups,
-    isMachine: isMachine === 'true',
-    expiresAt,
-  });
+  // The result by core's rules, with the flag the authorizer computed from the token.
+  return authResultFromClaims(claims, userPoolId, { groups, isMachine: isMachine === 'true' });
 }

@@ -46,7 +46,7 @@ function authorizer(extra: Partial<AppSyncAuthorizerOptions> = {}) {
   const decisions: AuthorizerDecision[] = [];
   const handler = createAppSyncAuthorizer({
     verifier: verifierOptions(),
-    onDecision: (decision) => decisions.push(decision),
+    onEvent: (decision) => decisions.push(decision),
     ...extra,
   });
   return { handler, decisions };
@@ -140,21 +140,29 @@ describe('createAppSyncAuthorizer', () => {
     expect(result.isAuthorized).toBe(true);
   });
 
-  it('adds the hook entries to resolverContext but never lets them replace its own', async () => {
+  it('adds the hook entries to resolverContext, strings only', async () => {
     const { handler } = authorizer({
       resolverContext: (auth) => ({
         tenant: String(auth.claims['custom:tenant'] ?? 'none'),
-        groups: 'admin',
-        sub: 'someone-else',
         count: 3 as unknown as string,
       }),
     });
     const token = await issuer.mintAccessToken({ claims: { 'custom:tenant': 'acme' } });
     const result = await handler(sampleEvent(token));
     expect(result.resolverContext.tenant).toBe('acme');
-    expect(result.resolverContext.groups).toBe('');
-    expect(result.resolverContext.sub).not.toBe('someone-else');
     expect(result.resolverContext).not.toHaveProperty('count');
+  });
+
+  it('refuses the request when the hook sets one of its own keys (a group granted by a hook)', async () => {
+    const { handler, decisions } = authorizer({
+      resolverContext: () => ({ tenant: 'acme', groups: 'admin' }),
+    });
+    const result = await handler(sampleEvent(await issuer.mintAccessToken()));
+    expect(result).toEqual({ isAuthorized: false, resolverContext: {}, ttlOverride: 0 });
+    const last = decisions.at(-1) as { isAuthorized: false; code: unknown; error: unknown };
+    expect(last.isAuthorized).toBe(false);
+    expect(last.code).toBeUndefined();
+    expect(String(last.error)).toContain('"groups" is reserved in the resolverContext');
   });
 
   it('marks a client-credentials token as a machine without a username', async () => {
@@ -414,7 +422,7 @@ describe('createAppSyncAuthorizer: outcomes (the SECURITY.md surface table)', ()
   it('answers even when the decision hook throws', async () => {
     const handler = createAppSyncAuthorizer({
       verifier: verifierOptions(),
-      onDecision: () => {
+      onEvent: () => {
         throw new Error('metrics down');
       },
     });

@@ -27,7 +27,7 @@ import { type AuthorizerDecision, createAppSyncAuthorizer } from '../src/index.j
  *   in the event (AppSync does not pass the URL);
  * - every other refusal is `{ isAuthorized: false, resolverContext: {}, ttlOverride: 0 }`, the
  *   same answer for every code, so the outcome class comes from the decision's code
- *   (`onDecision`), which the driver also reports as `code`.
+ *   (`onEvent`), which the driver also reports as `code`.
  */
 export const appSyncAuthorizerDriver: Driver = {
   name: 'appsync authorizer',
@@ -56,7 +56,7 @@ export const appSyncAuthorizerDriver: Driver = {
     const handler = createAppSyncAuthorizer({
       verifier,
       fields,
-      onDecision: (d) => {
+      onEvent: (d) => {
         decision = d;
       },
     });
@@ -99,7 +99,7 @@ export const appSyncAuthorizerDriver: Driver = {
         result.ttlOverride === 0 &&
         Object.keys(result.resolverContext).length === 0 &&
         result.deniedFields === undefined;
-      // Set by onDecision during the call (TypeScript cannot see that assignment).
+      // Set by onEvent during the call (TypeScript cannot see that assignment).
       const last = decision as AuthorizerDecision | undefined;
       const code = last !== undefined && !last.isAuthorized ? last.code : undefined;
       if (!refused || code === undefined) return { kind: 'error', body: result, text, code };

@@ -66,7 +66,7 @@ function guarded<D extends 'throw' | 'envelope' = 'throw'>(
       seen.push(auth);
       return { id: event.arguments.id, by: auth.sub };
     },
-    { ...options, onDenied: (denial) => denials.push(denial) },
+    { ...options, onEvent: (denial) => denials.push(denial) },
   );
   return { handler, denials, seen };
 }
@@ -359,10 +359,10 @@ describe('withAuth: configuration', () => {
     ).toThrow(TypeError);
   });
 
-  it('answers even when onDenied throws', async () => {
+  it('answers even when onEvent throws', async () => {
     const handler = withAuth(requireGroups('admin'), async () => 'ok', {
       deny: 'envelope',
-      onDenied: () => {
+      onEvent: () => {
         throw new Error('logger down');
       },
     });

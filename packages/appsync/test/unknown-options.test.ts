@@ -43,7 +43,7 @@ describe('withAuth options', () => {
         deny: 'envelope',
         modes: ['cognito'],
         userPoolId: 'us-east-1_Example',
-        onDenied: () => {},
+        onEvent: () => {},
       }),
     ).not.toThrow();
   });

@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { AuthError, refusal } from './errors.js';
 
 /**
  * Strict RFC 6750 bearer-token extraction, shared by every adapter.
@@ -74,21 +74,19 @@ function parseHeader(raw: string, allowBareToken: boolean): string | undefined {
   const start = afterBearerScheme(value);
   if (start > 0) {
     const token = value.slice(start);
-    if (!B64TOKEN.test(token))
-      throw new AuthError('BAD_REQUEST', { cause: 'malformed bearer credentials' });
+    if (!B64TOKEN.test(token)) throw refusal('BAD_REQUEST', 'malformed bearer credentials');
     return token;
   }
-  if (/^bearer$/i.test(value))
-    throw new AuthError('BAD_REQUEST', { cause: 'bearer scheme without a token' });
+  if (/^bearer$/i.test(value)) throw refusal('BAD_REQUEST', 'bearer scheme without a token');
   // A bare JWT (three dot-separated base64url segments): accepted where the caller allows it,
   // otherwise a malformed header rather than "some other scheme", so the client learns why.
   if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value)) {
     if (allowBareToken) return value;
-    throw new AuthError('BAD_REQUEST', { cause: 'token without the Bearer scheme' });
+    throw refusal('BAD_REQUEST', 'token without the Bearer scheme');
   }
   // Another scheme (Basic, Digest, ...): no bearer credentials were presented (RFC 6750 §3.1).
   if (OTHER_SCHEME.test(value)) return undefined;
-  throw new AuthError('BAD_REQUEST', { cause: 'malformed authorization header' });
+  throw refusal('BAD_REQUEST', 'malformed authorization header');
 }
 
 /**
@@ -104,21 +102,18 @@ function parseHeader(raw: string, allowBareToken: boolean): string | undefined {
 export function extractBearerToken(source: BearerSource, options: BearerOptions = {}): string {
   const headers = values(source.authorization);
   const queries = values(source.query);
-  if (headers.length > 1)
-    throw new AuthError('BAD_REQUEST', { cause: 'more than one Authorization header' });
-  if (queries.length > 1)
-    throw new AuthError('BAD_REQUEST', { cause: 'more than one access_token parameter' });
+  if (headers.length > 1) throw refusal('BAD_REQUEST', 'more than one Authorization header');
+  if (queries.length > 1) throw refusal('BAD_REQUEST', 'more than one access_token parameter');
   const fromHeader =
     headers.length === 1 ? parseHeader(headers[0]!, options.allowBareToken === true) : undefined;
   const query = queries.length === 1 ? queries[0]! : undefined;
   if (fromHeader !== undefined && query !== undefined) {
-    throw new AuthError('BAD_REQUEST', { cause: 'token in the header and in the query' });
+    throw refusal('BAD_REQUEST', 'token in the header and in the query');
   }
   if (fromHeader !== undefined) return fromHeader;
   if (query !== undefined && options.allowQuery === true) {
-    if (!B64TOKEN.test(query))
-      throw new AuthError('BAD_REQUEST', { cause: 'malformed query token' });
+    if (!B64TOKEN.test(query)) throw refusal('BAD_REQUEST', 'malformed query token');
     return query;
   }
-  throw new AuthError('NO_CREDENTIALS');
+  throw refusal('NO_CREDENTIALS');
 }

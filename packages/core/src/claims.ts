@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { type AuthError, refusal } from './errors.js';
 
 /** The two kinds of Cognito token; `token_use` says which. */
 export type TokenUse = 'access' | 'id';
@@ -66,7 +66,7 @@ function isNumericDate(value: unknown): value is number {
 }
 
 function claimType(detail: string): AuthError {
-  return new AuthError('CLAIM_TYPE', { cause: detail });
+  return refusal('CLAIM_TYPE', detail);
 }
 
 /**
@@ -117,16 +117,16 @@ export function checkTimes(
   const iat = payload.iat as number;
   const nbf = payload.nbf as number | undefined;
   const leeway = rules.toleranceSeconds;
-  if (nowSeconds >= exp + leeway) throw new AuthError('EXPIRED');
-  if (nbf !== undefined && nowSeconds + leeway < nbf) throw new AuthError('NOT_YET_VALID');
-  if (iat > nowSeconds + leeway) throw new AuthError('IAT_INVALID');
+  if (nowSeconds >= exp + leeway) throw refusal('EXPIRED');
+  if (nbf !== undefined && nowSeconds + leeway < nbf) throw refusal('NOT_YET_VALID');
+  if (iat > nowSeconds + leeway) throw refusal('IAT_INVALID');
   // Cognito issues tokens valid for at most one day; `exp` in milliseconds or 1e300 is not a
   // token Cognito made, and would otherwise live in every cache forever.
   if (
     exp - iat > rules.maxLifetimeSeconds ||
     exp > nowSeconds + rules.maxLifetimeSeconds + leeway
   ) {
-    throw new AuthError('LIFETIME');
+    throw refusal('LIFETIME');
   }
 }
 

@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { AuthError, refusal } from './errors.js';
 import { parseStrictJsonObject } from './strict-json.js';
 
 /**
@@ -51,11 +51,11 @@ export function decodeBase64UrlStrict(segment: string): Buffer | undefined {
 /** The UTF-8 text of one segment, or throws `MALFORMED` if it is not canonical base64url or UTF-8. */
 function decodeTextSegment(segment: string): string {
   const bytes = decodeBase64UrlStrict(segment);
-  if (bytes === undefined) throw new AuthError('MALFORMED', { cause: 'segment is not base64url' });
+  if (bytes === undefined) throw refusal('MALFORMED', 'segment is not base64url');
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new AuthError('MALFORMED', { cause: 'segment is not UTF-8' });
+    throw refusal('MALFORMED', 'segment is not UTF-8');
   }
 }
 
@@ -93,17 +93,17 @@ export function splitCompactJws(
   checkHeader?: (header: Record<string, unknown>) => void,
 ): SplitJws {
   if (typeof token !== 'string' || token.length === 0) {
-    throw new AuthError('MALFORMED', { cause: 'token is not a non-empty string' });
+    throw refusal('MALFORMED', 'token is not a non-empty string');
   }
   // Caps come before any split or allocation (CVE-2025-30204: a token made of dots).
-  if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
+  if (token.length > limits.maxTokenBytes) throw refusal('TOO_LARGE');
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
   if (second < 0 || token.indexOf('.', second + 1) >= 0) {
     // Exactly three segments: a five-part JWE is never decrypted (R01, CVE-2022-36083).
-    throw new AuthError('MALFORMED', { cause: 'not three segments' });
+    throw refusal('MALFORMED', 'not three segments');
   }
-  if (first > limits.maxHeaderBytes) throw new AuthError('TOO_LARGE');
+  if (first > limits.maxHeaderBytes) throw refusal('TOO_LARGE');
   const header = parseJsonSegment(decodeTextSegment(token.slice(0, first)));
   // The header (alg first) is judged before anything else in the token (SECURITY.md, attack class
   // 1; RFC 8725 §3.1): `alg: none` with an empty signature is ALG_NOT_ALLOWED, not merely
@@ -112,7 +112,7 @@ export function splitCompactJws(
   const payloadText = decodeTextSegment(token.slice(first + 1, second));
   const signature = decodeBase64UrlStrict(token.slice(second + 1));
   if (signature === undefined) {
-    throw new AuthError('MALFORMED', { cause: 'signature is not base64url' });
+    throw refusal('MALFORMED', 'signature is not base64url');
   }
   // The token is ASCII by now (base64url and dots), so latin1 is its exact byte encoding.
   return {

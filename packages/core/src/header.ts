@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { refusal } from './errors.js';
 
 /**
  * Header rules (SECURITY.md R07-R13, decision 2). The token never chooses its own key or
@@ -17,19 +17,18 @@ const KID = /^[\x21-\x7e]{1,256}$/;
 export function checkHeader(header: Record<string, unknown>): string {
   // Own properties only (R13): JSON.parse creates own properties, and the strict parser
   // refuses `__proto__`, so `header.alg` cannot come from a prototype.
-  if (!Object.hasOwn(header, 'alg') || header.alg !== 'RS256')
-    throw new AuthError('ALG_NOT_ALLOWED');
+  if (!Object.hasOwn(header, 'alg') || header.alg !== 'RS256') throw refusal('ALG_NOT_ALLOWED');
   for (const name of Object.keys(header)) {
-    if (!ALLOWED_PARAMETERS.has(name)) throw new AuthError('HEADER_NOT_ALLOWED');
+    if (!ALLOWED_PARAMETERS.has(name)) throw refusal('HEADER_NOT_ALLOWED');
   }
   // Cognito sets no `typ`; if present it may only say what RFC 7519 §5.1 recommends.
   if (
     Object.hasOwn(header, 'typ') &&
     (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')
   ) {
-    throw new AuthError('HEADER_NOT_ALLOWED');
+    throw refusal('HEADER_NOT_ALLOWED');
   }
   const kid = header.kid;
-  if (typeof kid !== 'string' || !KID.test(kid)) throw new AuthError('KID_MISSING');
+  if (typeof kid !== 'string' || !KID.test(kid)) throw refusal('KID_MISSING');
   return kid;
 }

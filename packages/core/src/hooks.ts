@@ -1,5 +1,5 @@
 /**
- * Calls an observability hook (`onEvent`, `onDecision`, `onDenied`, …) with one event. What
+ * Calls an observability hook (`onEvent`, in every package) with one event. What
  * the hook throws is swallowed: a hook only observes, so a broken logger or metrics client
  * must never change the outcome of a request (never turn a refusal into a crash, nor an
  * answer into a different one). `undefined` is no hook.

@@ -9,7 +9,7 @@
  */
 export type { BearerOptions, BearerSource } from './bearer.js';
 export { extractBearerToken } from './bearer.js';
-export { checkErrorDetail } from './errors.js';
+export { checkErrorDetail, refusal, sharedRefusal } from './errors.js';
 export { notifyHook } from './hooks.js';
 export type {
   HttpAdapterOptions,
@@ -31,7 +31,7 @@ export type { Inspection, InspectionCheck, InspectionCheckName } from './inspect
 export { inspectToken } from './inspect.js';
 export { cognitoIssuer, regionOfPoolId, userPoolOfIssuer } from './issuer.js';
 export type { MisplacedKeys, OptionKeyList } from './option-keys.js';
-export { checkOptionKeys, optionKeys } from './option-keys.js';
+export { checkOptionKeys, optionKeys, renamedOption } from './option-keys.js';
 export type { GuardSet } from './policy.js';
 export { checkPolicy, createGuards, guardRefusal, isCorePolicy } from './policy.js';
 export type { TrustedClaimsOptions } from './result.js';

@@ -20,6 +20,7 @@ export type {
   JwksResponse,
 } from './jwks-fetch.js';
 export { createDefaultFetcher } from './jwks-fetch.js';
+export type { AdmittedKey } from './key-policy.js';
 export type { MembershipRule, NotAMiddleware, Policy } from './policy.js';
 export {
   allOf,

@@ -1,5 +1,5 @@
 import type { JwksCache as AwsJwksCache, Jwks, JwkWithKid } from 'aws-jwt-verify/jwk';
-import { AuthError, type ErrorCode, isAuthError } from './errors.js';
+import { AuthError, type ErrorCode, isAuthError, refusal } from './errors.js';
 import { notifyHook } from './hooks.js';
 import { createDefaultFetcher, type JwksFetcher, type JwksResponse } from './jwks-fetch.js';
 import { type AdmittedKey, admitKey } from './key-policy.js';
@@ -95,8 +95,6 @@ export interface JwksCache extends AwsJwksCache {
    * token's exact issuer before it lets the token cause any I/O.
    */
   wouldFetch(jwksUri: string, kid: string): boolean;
-  /** Increases each time a new JWKS for `jwksUri` is stored. */
-  generation(jwksUri: string): number;
 }
 
 /** A kid slot: the admitted key, or the reason it is refused (weak key, ambiguous kid). */
@@ -110,7 +108,6 @@ interface Entry {
   attemptAt: number;
   lastError: AuthError | undefined;
   inflight: Promise<void> | undefined;
-  generation: number;
 }
 
 /** The largest number of keys one JWKS may hold; Cognito serves two. */
@@ -163,10 +160,10 @@ function admitJwks(body: unknown): { keys: Map<string, Slot>; jwks: Jwks } {
     body === null ||
     !Array.isArray((body as { keys?: unknown }).keys)
   ) {
-    throw new AuthError('JWKS_INVALID', { cause: 'JWKS has no keys array' });
+    throw refusal('JWKS_INVALID', 'JWKS has no keys array');
   }
   const list = (body as { keys: unknown[] }).keys;
-  if (list.length > MAX_KEYS) throw new AuthError('JWKS_INVALID', { cause: 'too many keys' });
+  if (list.length > MAX_KEYS) throw refusal('JWKS_INVALID', 'too many keys');
   const keys = new Map<string, Slot>();
   const seen = new Set<string>();
   for (const jwk of list) {
@@ -195,16 +192,16 @@ function parseResponse(response: JwksResponse, maxBytes: number): unknown {
   }
   const encoding = response.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    throw new AuthError('JWKS_INVALID', { cause: 'JWKS is content-encoded' });
+    throw refusal('JWKS_INVALID', 'JWKS is content-encoded');
   }
   if (response.body.byteLength > maxBytes) {
-    throw new AuthError('JWKS_INVALID', { cause: 'JWKS larger than maxBytes' });
+    throw refusal('JWKS_INVALID', 'JWKS larger than maxBytes');
   }
   let text: string;
   try {
     text = utf8.decode(response.body);
   } catch {
-    throw new AuthError('JWKS_INVALID', { cause: 'JWKS is not UTF-8' });
+    throw refusal('JWKS_INVALID', 'JWKS is not UTF-8');
   }
   try {
     return parseStrictJsonObject(text, 8);
@@ -258,7 +255,6 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         attemptAt: Number.NEGATIVE_INFINITY,
         lastError: undefined,
         inflight: undefined,
-        generation: 0,
       };
       entries.set(uri, entry);
     }
@@ -276,7 +272,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new AuthError('JWKS_UNAVAILABLE', { cause: 'JWKS fetch timed out' }));
+        reject(refusal('JWKS_UNAVAILABLE', 'JWKS fetch timed out'));
       }, timeoutMs);
       timer.unref();
     });
@@ -299,7 +295,6 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     entry.jwks = admitted.jwks;
     entry.fetchedAt = clock();
     entry.lastError = undefined;
-    entry.generation += 1;
   }
 
   /** Starts (or joins) the one fetch for `uri`. Never rejects: failures land in `lastError`. */
@@ -365,7 +360,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     if (slot !== undefined) return slotToKey(slot);
     // An unknown kid while the JWKS cannot be fetched may be a key we have not seen yet.
     if (entry.lastError !== undefined) throw unavailable(entry);
-    throw new AuthError('KEY_NOT_FOUND');
+    throw refusal('KEY_NOT_FOUND');
   }
 
   const cache: JwksCache & { [CACHE_BRAND]: true } = {
@@ -415,22 +410,18 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       if (entry.lastError !== undefined) throw unavailable(entry);
     },
 
-    generation(uri) {
-      return entries.get(uri)?.generation ?? 0;
-    },
-
     // aws-jwt-verify's JwksCache interface.
     async getJwk(uri, decomposedJwt) {
       const kid = decomposedJwt.header.kid;
-      if (typeof kid !== 'string') throw new AuthError('KID_MISSING');
+      if (typeof kid !== 'string') throw refusal('KID_MISSING');
       return (await cache.getKey(uri, kid)).jwk;
     },
 
     getCachedJwk(uri, decomposedJwt) {
       const kid = decomposedJwt.header.kid;
-      if (typeof kid !== 'string') throw new AuthError('KID_MISSING');
+      if (typeof kid !== 'string') throw refusal('KID_MISSING');
       const key = cache.peekKey(uri, kid);
-      if (key === undefined) throw new AuthError('KEY_NOT_FOUND');
+      if (key === undefined) throw refusal('KEY_NOT_FOUND');
       return key.jwk;
     },
 

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { AuthError } from './errors.js';
+import { refusal } from './errors.js';
 
 /**
  * The default JWKS fetcher (SECURITY.md R36, pitfall 3).
@@ -73,7 +73,7 @@ export function createDefaultFetcher(options: DefaultFetcherOptions = {}): JwksF
         (response) => {
           // Settle before destroying: destroy() emits 'aborted' and 'error' synchronously.
           const tooLarge = () => {
-            reject(new AuthError('JWKS_INVALID', { cause: 'JWKS larger than maxBytes' }));
+            reject(refusal('JWKS_INVALID', 'JWKS larger than maxBytes'));
             response.destroy();
           };
           const declared = Number(response.headers['content-length']);

@@ -115,3 +115,42 @@ function editDistance(a: string, b: string, limit: number): number {
   }
   return Math.min(previous[b.length]!, limit);
 }
+
+/** The deprecation codes already warned about in this process. */
+const WARNED = new Set<string>();
+
+/**
+ * Reads an option that was renamed: the value under `newKey`, else the one under the
+ * deprecated `oldKey`, with a one-time `DeprecationWarning` (`process.emitWarning`, with
+ * `code`, once per process and code). Both keys at once is a `TypeError`, at creation. Keep
+ * `oldKey` in the adapter's known keys (and in its options type, marked `@deprecated`).
+ *
+ * @example
+ * ```ts
+ * const policy = renamedOption(options, 'require', 'policy', 'COGNITO_GUARD_DEP_REQUIRE', 'createRestTokenAuthorizer');
+ * ```
+ */
+export function renamedOption<T>(
+  options: object,
+  oldKey: string,
+  newKey: string,
+  code: string,
+  where: string,
+): T | undefined {
+  const record = options as Readonly<Record<string, unknown>>;
+  const old = record[oldKey];
+  if (old === undefined) return record[newKey] as T | undefined;
+  if (record[newKey] !== undefined) {
+    throw new TypeError(
+      `cognito-guard: ${where} takes ${newKey}; ${oldKey} is its deprecated name: give one, not both`,
+    );
+  }
+  if (!WARNED.has(code)) {
+    WARNED.add(code);
+    process.emitWarning(
+      `cognito-guard: the option ${oldKey} of ${where} is deprecated and will be removed in the next major version; use ${newKey}`,
+      { type: 'DeprecationWarning', code },
+    );
+  }
+  return old as T;
+}

@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { AuthError, refusal, sharedRefusal } from './errors.js';
 import type { AuthResult } from './verifier.js';
 
 declare const notAMiddleware: unique symbol;
@@ -23,7 +23,9 @@ export interface NotAMiddleware {
  * Access rules as plain functions of the verified result, shared by every adapter.
  *
  * A policy returns nothing when the rule holds and throws an {@link AuthError}
- * (`INSUFFICIENT_SCOPE`, `GROUP_NOT_ALLOWED` or `CLAIM_CHECK`) when it does not. Policies are
+ * (`INSUFFICIENT_SCOPE`, `GROUP_NOT_ALLOWED` or `CLAIM_CHECK`) when it does not. Core and
+ * the adapters never make core's policies throw: {@link checkPolicy} runs their rule in a
+ * form that returns the refusal, built once when the policy is created. Policies are
  * checked at creation: an empty scope list or a scope with a space is a programming error
  * and throws a `TypeError` there, never during a request.
  *
@@ -43,9 +45,30 @@ export type Policy = (auth: AuthResult, notAMiddleware?: NotAMiddleware) => void
 
 /**
  * Marks the policies this package builds, so adapters can recognise one where a middleware or
- * a hook was expected. A registry symbol, so two copies of core still agree.
+ * a hook was expected. A registry symbol, so two copies of core still agree. Its value is the
+ * policy's {@link CoreRule}.
  */
 const POLICY = Symbol.for('cognito-guard.policy');
+
+/**
+ * A core policy's rule in its non-throwing form: the refusal, or `undefined` when the rule
+ * holds. What core and the adapters run ({@link checkPolicy}); the policy function itself
+ * throws the same refusal, for applications that call it.
+ */
+interface CoreRule {
+  readonly name: string;
+  readonly refuse: (auth: AuthResult) => AuthError | undefined;
+}
+
+function coreRuleOf(policy: Policy): CoreRule | undefined {
+  const rule = (policy as { [POLICY]?: unknown })[POLICY];
+  // A policy of another copy of core may mark itself differently: it is then run as any other.
+  return typeof rule === 'object' &&
+    rule !== null &&
+    typeof (rule as CoreRule).refuse === 'function'
+    ? (rule as CoreRule)
+    : undefined;
+}
 
 /**
  * Is `value` a policy built by `@cognito-guard/core` (`requireScopes`, `allOf`, ...)? Adapters
@@ -83,15 +106,20 @@ function isAuthShaped(value: unknown): boolean {
   );
 }
 
-/** Builds a core policy: `check` guarded against being called as a middleware, and branded. */
-function definePolicy(name: string, check: (auth: AuthResult) => void): Policy {
+/**
+ * Builds a core policy from its rule in non-throwing form: a function that throws the rule's
+ * refusal (what applications call), guarded against being called as a middleware, and branded
+ * with the rule (what core and the adapters run, without throwing).
+ */
+function definePolicy(name: string, refuse: (auth: AuthResult) => AuthError | undefined): Policy {
   // Two parameters so that a second argument (a framework's response or reply) is seen; a
   // plain function, not an arrow, so `name` shows in stack traces.
   const policy = function corePolicy(auth: AuthResult, extra?: unknown): void {
     if (extra !== undefined || !isAuthShaped(auth)) throw misusedPolicy(name);
-    check(auth);
+    const denied = refuse(auth);
+    if (denied !== undefined) throw denied;
   };
-  Object.defineProperty(policy, POLICY, { value: name });
+  Object.defineProperty(policy, POLICY, { value: Object.freeze({ name, refuse }) });
   return policy as Policy;
 }
 
@@ -165,11 +193,12 @@ function satisfies(held: readonly string[], rule: MembershipRule): boolean {
 export function requireScopes(...args: readonly string[] | [MembershipRule]): Policy {
   const rule = normalizeRule('requireScopes', args);
   // What the `scope` challenge attribute names: the scopes that would have been enough.
-  const required = [...rule.allOf!, ...rule.anyOf!];
-  return definePolicy('requireScopes', (auth) => {
-    if (!satisfies(auth.scopes, rule))
-      throw new AuthError('INSUFFICIENT_SCOPE', { requiredScopes: required });
-  });
+  const required = Object.freeze([...rule.allOf!, ...rule.anyOf!]);
+  // Built once, with the policy: every refusal of this policy is the same one.
+  const denied = sharedRefusal('INSUFFICIENT_SCOPE', { requiredScopes: required });
+  return definePolicy('requireScopes', (auth) =>
+    satisfies(auth.scopes, rule) ? undefined : denied,
+  );
 }
 
 /**
@@ -184,9 +213,9 @@ export function requireScopes(...args: readonly string[] | [MembershipRule]): Po
  */
 export function requireGroups(...args: readonly string[] | [MembershipRule]): Policy {
   const rule = normalizeRule('requireGroups', args);
-  return definePolicy('requireGroups', (auth) => {
-    if (!satisfies(auth.groups, rule)) throw new AuthError('GROUP_NOT_ALLOWED');
-  });
+  return definePolicy('requireGroups', (auth) =>
+    satisfies(auth.groups, rule) ? undefined : refusal('GROUP_NOT_ALLOWED'),
+  );
 }
 
 /**
@@ -208,9 +237,10 @@ export function requireClaims(
       try {
         ok = rule(auth) === true;
       } catch (err) {
-        throw new AuthError('CLAIM_CHECK', { cause: err });
+        // The application's own error, with its own stack, as the cause.
+        return new AuthError('CLAIM_CHECK', { cause: err });
       }
-      if (!ok) throw new AuthError('CLAIM_CHECK');
+      return ok ? undefined : refusal('CLAIM_CHECK');
     });
   }
   if (typeof rule !== 'object' || rule === null || Object.keys(rule).length === 0) {
@@ -219,9 +249,11 @@ export function requireClaims(
   const expected = Object.entries(rule);
   return definePolicy('requireClaims', (auth) => {
     for (const [name, value] of expected) {
-      if (!Object.hasOwn(auth.claims, name) || auth.claims[name] !== value)
-        throw new AuthError('CLAIM_CHECK');
+      if (!Object.hasOwn(auth.claims, name) || auth.claims[name] !== value) {
+        return refusal('CLAIM_CHECK');
+      }
     }
+    return undefined;
   });
 }
 
@@ -234,9 +266,9 @@ export function requireClaims(
  * ```
  */
 export function requireUser(): Policy {
-  return definePolicy('requireUser', (auth) => {
-    if (auth.isMachine) throw new AuthError('CLAIM_CHECK');
-  });
+  return definePolicy('requireUser', (auth) =>
+    auth.isMachine ? refusal('CLAIM_CHECK') : undefined,
+  );
 }
 
 /**
@@ -252,25 +284,39 @@ export function requireClient(...clientIds: readonly string[]): Policy {
     throw new TypeError('cognito-guard: requireClient takes non-empty client ids');
   }
   const allowed = new Set(clientIds);
-  return definePolicy('requireClient', (auth) => {
-    if (!auth.isMachine || (allowed.size > 0 && !allowed.has(auth.clientId))) {
-      throw new AuthError('CLAIM_CHECK');
-    }
-  });
+  return definePolicy('requireClient', (auth) =>
+    !auth.isMachine || (allowed.size > 0 && !allowed.has(auth.clientId))
+      ? refusal('CLAIM_CHECK')
+      : undefined,
+  );
 }
 
 /**
- * Runs one policy. A policy decides by returning or throwing, synchronously: an `async`
- * function (which TypeScript accepts where a `void` function is expected) returns a promise
- * and never throws, which would read as "allowed". Fail closed on a promise instead.
+ * One policy's refusal, without throwing: a core policy runs its rule in non-throwing form;
+ * any other policy decides by returning or throwing, synchronously. An `async` function
+ * (which TypeScript accepts where a `void` function is expected) returns a promise and never
+ * throws, which would read as "allowed": fail closed on a promise instead.
  */
-function runPolicy(policy: Policy, auth: AuthResult): void {
-  const outcome: unknown = (policy as (auth: AuthResult) => unknown)(auth);
+function refusalOf(policy: Policy, auth: AuthResult): AuthError | undefined {
+  const rule = coreRuleOf(policy);
+  if (rule !== undefined) {
+    // What the policy function would refuse as a misuse: never run a rule on a non-result.
+    if (!isAuthShaped(auth))
+      return new AuthError('CLAIM_CHECK', { cause: misusedPolicy(rule.name) });
+    return rule.refuse(auth);
+  }
+  let outcome: unknown;
+  try {
+    outcome = (policy as (auth: AuthResult) => unknown)(auth);
+  } catch (err) {
+    return err instanceof AuthError ? err : new AuthError('CLAIM_CHECK', { cause: err });
+  }
   if (typeof (outcome as PromiseLike<unknown> | undefined)?.then === 'function') {
     // Its eventual rejection is not an unhandled one: the request was refused here.
     (outcome as PromiseLike<unknown>).then(undefined, () => {});
-    throw new AuthError('CLAIM_CHECK', { cause: 'a policy returned a promise' });
+    return refusal('CLAIM_CHECK', 'a policy returned a promise');
   }
+  return undefined;
 }
 
 function checkPolicies(name: string, policies: readonly Policy[]): void {
@@ -290,7 +336,11 @@ function checkPolicies(name: string, policies: readonly Policy[]): void {
 export function allOf(...policies: readonly Policy[]): Policy {
   checkPolicies('allOf', policies);
   return definePolicy('allOf', (auth) => {
-    for (const policy of policies) runPolicy(policy, auth);
+    for (const policy of policies) {
+      const denied = refusalOf(policy, auth);
+      if (denied !== undefined) return denied;
+    }
+    return undefined;
   });
 }
 
@@ -305,21 +355,21 @@ export function allOf(...policies: readonly Policy[]): Policy {
 export function anyOf(...policies: readonly Policy[]): Policy {
   checkPolicies('anyOf', policies);
   return definePolicy('anyOf', (auth) => {
-    let first: unknown;
+    let first: AuthError | undefined;
     for (const policy of policies) {
-      try {
-        runPolicy(policy, auth);
-        return;
-      } catch (err) {
-        first ??= err;
-      }
+      const denied = refusalOf(policy, auth);
+      if (denied === undefined) return undefined;
+      first ??= denied;
     }
-    throw first;
+    return first;
   });
 }
 
 /**
- * Runs `policy` and returns its refusal instead of throwing it; `undefined` means allowed.
+ * Runs `policy` and returns its refusal instead of throwing it; `undefined` means allowed. A
+ * core policy does not throw at all here (its refusal is built once, when the policy is
+ * created); a policy of the application's may throw an `AuthError` (kept) or anything else
+ * (a `CLAIM_CHECK` refusal caused by it), and one that returns a promise is refused.
  *
  * @example
  * ```ts
@@ -327,13 +377,7 @@ export function anyOf(...policies: readonly Policy[]): Policy {
  * ```
  */
 export function checkPolicy(policy: Policy, auth: AuthResult): AuthError | undefined {
-  try {
-    runPolicy(policy, auth);
-    return undefined;
-  } catch (err) {
-    if (err instanceof AuthError) return err;
-    return new AuthError('CLAIM_CHECK', { cause: err });
-  }
+  return refusalOf(policy, auth);
 }
 
 /**
@@ -347,7 +391,7 @@ export function checkPolicy(policy: Policy, auth: AuthResult): AuthError | undef
  * ```
  */
 export function guardRefusal(policy: Policy, auth: AuthResult | undefined): AuthError | undefined {
-  return auth === undefined ? new AuthError('NO_CREDENTIALS') : checkPolicy(policy, auth);
+  return auth === undefined ? refusal('NO_CREDENTIALS') : refusalOf(policy, auth);
 }
 
 /**

@@ -1,7 +1,29 @@
 import type { AccessTokenClaims, IdTokenClaims } from './claims.js';
 import { deepFreeze } from './claims.js';
-import { AuthError } from './errors.js';
-import type { AuthResult } from './verifier.js';
+import { type AuthError, refusal } from './errors.js';
+
+/** A verified token, as every adapter hands it to the application. Frozen. */
+export interface AuthResult<
+  C extends AccessTokenClaims | IdTokenClaims = AccessTokenClaims | IdTokenClaims,
+> {
+  /** The verified claims: a deeply frozen object of own properties. */
+  readonly claims: C;
+  readonly tokenUse: C['token_use'];
+  readonly userPoolId: string;
+  /** `client_id` of an access token, `aud` of an ID token. */
+  readonly clientId: string;
+  readonly sub: string;
+  /** `username` (access) or `cognito:username` (id); undefined for machine tokens. */
+  readonly username: string | undefined;
+  /** The `scope` claim, split on spaces. */
+  readonly scopes: readonly string[];
+  /** `cognito:groups`, or empty. */
+  readonly groups: readonly string[];
+  /** True for a client-credentials token: an access token with no user behind it. */
+  readonly isMachine: boolean;
+  /** The `exp` claim: epoch seconds. */
+  readonly expiresAt: number;
+}
 
 /**
  * The fields every adapter reads, derived once from verified, type-checked claims (the
@@ -11,7 +33,11 @@ import type { AuthResult } from './verifier.js';
 export function toAuthResult(
   claims: AccessTokenClaims | IdTokenClaims,
   userPoolId: string,
-  from: { readonly username?: string | undefined; readonly groups?: readonly string[] } = {},
+  from: {
+    readonly username?: string | undefined;
+    readonly groups?: readonly string[];
+    readonly isMachine?: boolean;
+  } = {},
 ): AuthResult {
   const isAccess = claims.token_use === 'access';
   const claimUsername = isAccess ? claims.username : claims['cognito:username'];
@@ -28,7 +54,8 @@ export function toAuthResult(
     groups: from.groups ?? claims['cognito:groups'] ?? Object.freeze([] as string[]),
     // Client-credentials tokens name the client as their subject and carry no username
     // (Amazon Cognito developer guide, "The access token": client credentials grant).
-    isMachine: isAccess && claimUsername === undefined && claims.sub === clientId,
+    isMachine:
+      from.isMachine ?? (isAccess && claimUsername === undefined && claims.sub === clientId),
     expiresAt: claims.exp,
   });
 }
@@ -39,10 +66,15 @@ export interface TrustedClaimsOptions {
   readonly username?: unknown;
   /** The groups, instead of `cognito:groups` (AppSync's `identity.groups`); empty means none given. */
   readonly groups?: unknown;
+  /**
+   * Whether the token is a client-credentials one, when the trusted source states it (our
+   * authorizer's `resolverContext`); otherwise core's rule decides from the claims.
+   */
+  readonly isMachine?: boolean;
 }
 
 function claimType(detail: string): AuthError {
-  return new AuthError('CLAIM_TYPE', { cause: detail });
+  return refusal('CLAIM_TYPE', detail);
 }
 
 function stringList(value: unknown, name: string): readonly string[] | undefined {
@@ -97,5 +129,6 @@ export function authResultFromClaims(
   return toAuthResult(copy, userPoolId, {
     username: username as string | undefined,
     groups: Object.freeze([...groups]),
+    ...(typeof options.isMachine === 'boolean' ? { isMachine: options.isMachine } : {}),
   });
 }

@@ -65,7 +65,7 @@ describe.each(EXPRESS_VERSIONS)('cognitoAuth (%s)', (_name, express) => {
     expect(answer.text).not.toMatch(/\bat |AuthError|EXPIRED/);
   });
 
-  it('shows the AuthError stack under passErrors with no handler of the app, outside production', async () => {
+  it('shows the stack of an AuthError the application built under passErrors with no handler of the app, outside production', async () => {
     // Express's default handler also logs the stack outside the 'test' env; keep it quiet.
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const app = express();
@@ -80,6 +80,20 @@ describe.each(EXPRESS_VERSIONS)('cognitoAuth (%s)', (_name, express) => {
     expect(answer.headers['www-authenticate']).toContain('invalid_token');
     expect(answer.text).toContain('AuthError');
     expect(answer.text).toMatch(/\bat /);
+  });
+
+  it('shows only the message line of a refusal of core under passErrors with no handler of the app', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const app = express();
+    app.set('env', 'development');
+    app.use(cognitoAuth({ verifier: createVerifier(verifierOptions()), passErrors: true }));
+    app.get('/', (_req, res) => res.send('reached'));
+    running = await listen(app);
+    const token = await issuer.mintAccessToken({ expiresIn: -3600 });
+    const answer = await running.get('/', [bearer(token)]);
+    expect(answer.status).toBe(401);
+    expect(answer.text).toContain('AuthError: The token has expired');
+    expect(answer.text).not.toMatch(/\bat /);
   });
 
   it('puts the verified result on req.auth', async () => {

@@ -1,5 +1,14 @@
 import type { AuthResult } from '@cognito-guard/core';
 import { checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
+import { authenticate, failInternally, policyResult, simpleResult } from './authorizer-answer.js';
+import {
+  AUTHORIZER_KEYS,
+  type AuthorizerOptions,
+  ROUTING_KEYS,
+  type RoutingOptions,
+  resolveOptions,
+  resolveRoutes,
+} from './authorizer-options.js';
 import type {
   HttpApiAuthorizerEvent,
   HttpApiV2AuthorizerEvent,
@@ -7,13 +16,6 @@ import type {
   SimpleAuthorizerResult,
 } from './events.js';
 import { type MethodArn, parseMethodArn } from './method-arn.js';
-import {
-  type AuthorizerOptions,
-  type RoutingOptions,
-  resolveOptions,
-  resolveRoutes,
-} from './options.js';
-import { authenticate, failInternally, policyResult, simpleResult } from './outcome.js';
 import type { DefaultPolicy, RouteRules, RouteTable } from './route-rules.js';
 import {
   bearerSource,
@@ -121,15 +123,10 @@ export type HttpApiAuthorizerOptions = HttpApiIamAuthorizerOptions | HttpApiSimp
 
 /** The keys of {@link HttpApiAuthorizerOptions}, either mode: anything else is refused. */
 const HTTP_API_KEYS = optionKeys<HttpApiAuthorizerOptions>({
-  verifier: true,
-  require: true,
-  allowBareToken: true,
-  context: true,
-  onEvent: true,
+  ...AUTHORIZER_KEYS,
+  ...ROUTING_KEYS,
   tokenSource: true,
   response: true,
-  routes: true,
-  defaultPolicy: true,
   cacheKey: true,
 });
 
@@ -321,7 +318,7 @@ function checkCacheKey(
  * export const handler = createHttpApiAuthorizer({
  *   response: 'simple',
  *   verifier: { userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access' },
- *   require: requireScopes('orders/read'),
+ *   policy: requireScopes('orders/read'),
  * });
  * ```
  */

@@ -1,4 +1,10 @@
 export type {
+  AuthorizerEvent,
+  AuthorizerKind,
+  AuthorizerOptions,
+  RoutingOptions,
+} from './authorizer-options.js';
+export type {
   AuthorizerContext,
   ContextHook,
   ContextValue,
@@ -30,12 +36,6 @@ export type { PolicyDecision } from './iam-policy.js';
 export { evaluatePolicy } from './iam-policy.js';
 export type { MethodArn } from './method-arn.js';
 export { parseMethodArn, stageWildcard } from './method-arn.js';
-export type {
-  AuthorizerEvent,
-  AuthorizerKind,
-  AuthorizerOptions,
-  RoutingOptions,
-} from './options.js';
 export type {
   RestRequestAuthorizerHandler,
   RestRequestAuthorizerOptions,

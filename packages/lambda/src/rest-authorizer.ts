@@ -1,20 +1,27 @@
 import type { AuthResult } from '@cognito-guard/core';
 import { checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
+import {
+  authenticate,
+  failInternally,
+  internalFailure,
+  policyResult,
+} from './authorizer-answer.js';
+import {
+  AUTHORIZER_KEYS,
+  type AuthorizerOptions,
+  type ResolvedOptions,
+  ROUTING_KEYS,
+  type RoutingOptions,
+  resolveOptions,
+  resolveRoutes,
+  usageKey,
+} from './authorizer-options.js';
 import type {
   IamAuthorizerResult,
   RestRequestAuthorizerEvent,
   RestTokenAuthorizerEvent,
 } from './events.js';
 import { type MethodArn, parseMethodArn } from './method-arn.js';
-import {
-  type AuthorizerOptions,
-  type ResolvedOptions,
-  type RoutingOptions,
-  resolveOptions,
-  resolveRoutes,
-  usageKey,
-} from './options.js';
-import { authenticate, failInternally, internalFailure, policyResult } from './outcome.js';
 import {
   bearerSource,
   checkTokenSource,
@@ -41,13 +48,8 @@ export interface RestTokenAuthorizerOptions extends AuthorizerOptions, RoutingOp
 
 /** The keys of {@link RestTokenAuthorizerOptions}: anything else is refused. */
 const REST_TOKEN_KEYS = optionKeys<RestTokenAuthorizerOptions>({
-  verifier: true,
-  require: true,
-  allowBareToken: true,
-  context: true,
-  onEvent: true,
-  routes: true,
-  defaultPolicy: true,
+  ...AUTHORIZER_KEYS,
+  ...ROUTING_KEYS,
   usageIdentifierKey: true,
 });
 
@@ -66,13 +68,8 @@ export interface RestRequestAuthorizerOptions extends RestTokenAuthorizerOptions
 
 /** The keys of {@link RestRequestAuthorizerOptions}: anything else is refused. */
 const REST_REQUEST_KEYS = optionKeys<RestRequestAuthorizerOptions>({
-  verifier: true,
-  require: true,
-  allowBareToken: true,
-  context: true,
-  onEvent: true,
-  routes: true,
-  defaultPolicy: true,
+  ...AUTHORIZER_KEYS,
+  ...ROUTING_KEYS,
   usageIdentifierKey: true,
   tokenSource: true,
 });

@@ -1,5 +1,5 @@
-import { AuthError, type AuthResult, checkPolicy, type Policy } from '@cognito-guard/core';
-import { withoutStacks } from './policy-check.js';
+import type { AuthError, AuthResult, Policy } from '@cognito-guard/core';
+import { checkPolicy, refusal } from '@cognito-guard/core/http';
 import { patternsOverlap, resourceMatches } from './resource-glob.js';
 
 /**
@@ -227,7 +227,7 @@ export function checkRule(
 ): AuthError | undefined {
   if (rule === 'authenticated') return undefined;
   // An explicit refusal: authenticated, not allowed (CLAIM_CHECK, the generic rule failure).
-  if (rule === 'deny') return new AuthError('CLAIM_CHECK');
+  if (rule === 'deny') return refusal('CLAIM_CHECK');
   return checkPolicy(rule, auth);
 }
 
@@ -275,13 +275,10 @@ export function compileRoutes(routes: RouteRules, defaultPolicy: DefaultPolicy):
   return {
     routes: compiled,
     evaluate(auth) {
-      const [errors, defaultError] = withoutStacks(
-        () =>
-          [
-            compiled.map((route) => checkRule(route.rule, auth)),
-            checkRule(defaultPolicy, auth),
-          ] as const,
-      );
+      // checkRule never throws for core's policies: their refusals are built once, so
+      // checking every route's rule per request costs no stack captures.
+      const errors = compiled.map((route) => checkRule(route.rule, auth));
+      const defaultError = checkRule(defaultPolicy, auth);
       let sets: { allow: readonly string[]; deny: readonly string[] } | undefined;
       // Computed on first use: simple responses only need `refusal`.
       const resources = () => {

@@ -1,8 +1,13 @@
 import { checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
+import {
+  authenticate,
+  failInternally,
+  internalFailure,
+  policyResult,
+} from './authorizer-answer.js';
+import { AUTHORIZER_KEYS, type AuthorizerOptions, resolveOptions } from './authorizer-options.js';
 import type { IamAuthorizerResult, WebSocketConnectAuthorizerEvent } from './events.js';
 import { type MethodArn, parseMethodArn } from './method-arn.js';
-import { type AuthorizerOptions, resolveOptions } from './options.js';
-import { authenticate, failInternally, internalFailure, policyResult } from './outcome.js';
 import {
   bearerSource,
   checkTokenSource,
@@ -30,11 +35,7 @@ export interface WebSocketAuthorizerOptions extends AuthorizerOptions {
 
 /** The keys of {@link WebSocketAuthorizerOptions}: anything else (`routes` too) is refused. */
 const WEBSOCKET_KEYS = optionKeys<WebSocketAuthorizerOptions>({
-  verifier: true,
-  require: true,
-  allowBareToken: true,
-  context: true,
-  onEvent: true,
+  ...AUTHORIZER_KEYS,
   tokenSource: true,
 });
 
@@ -55,9 +56,9 @@ export type WebSocketAuthorizerHandler = (
  * Creates a WebSocket API `$connect` authorizer (AWS, apigateway-websocket-api-lambda-auth.html).
  * Only REQUEST authorizers exist for WebSocket APIs, only on `$connect`.
  *
- * Outcomes: a valid token that satisfies `require` gets an Allow on `…/{stage}/*`, principal
+ * Outcomes: a valid token that satisfies `policy` gets an Allow on `…/{stage}/*`, principal
  * `sub`; a missing, malformed or invalid token throws exactly `Unauthorized` (the handshake
- * fails with 401); a token `require` refuses gets a Deny (403); a JWKS outage throws another
+ * fails with 401); a token `policy` refuses gets a Deny (403); a JWKS outage throws another
  * error (500). Route rules do not apply: the authorizer runs for `$connect` alone.
  *
  * @example
@@ -65,7 +66,7 @@ export type WebSocketAuthorizerHandler = (
  * export const handler = createWebSocketAuthorizer({
  *   verifier: { userPoolId: 'us-east-1_Example', clientId: 'app-client-id', tokenUse: 'access' },
  *   tokenSource: { query: 'token' },
- *   require: requireGroups('chat-users'),
+ *   policy: requireGroups('chat-users'),
  * });
  * ```
  */

@@ -306,7 +306,7 @@ function surfaces(): [string, Surface<never, never>][] {
       httpSurface(
         api,
         TOKEN_ONLY,
-        createHttpApiAuthorizer({ response: 'simple', verifier, require: requireGroups('staff') }),
+        createHttpApiAuthorizer({ response: 'simple', verifier, policy: requireGroups('staff') }),
       ) as Surface<unknown, unknown>,
     ]);
     list.push([
@@ -373,7 +373,7 @@ function surfaces(): [string, Surface<never, never>][] {
   ]);
 
   // WebSocket: the authorizer runs for $connect only, so every request is the handshake.
-  const ws = createWebSocketAuthorizer({ verifier, require: requireGroups('staff') });
+  const ws = createWebSocketAuthorizer({ verifier, policy: requireGroups('staff') });
   const wsArn = fixture<WebSocketConnectAuthorizerEvent>(
     'apigw-websocket-connect-authorizer.json',
   ).methodArn;

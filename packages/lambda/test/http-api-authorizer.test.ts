@@ -162,7 +162,7 @@ describe('createHttpApiAuthorizer, simple responses', () => {
     const handler = createHttpApiAuthorizer({
       response: 'simple',
       verifier,
-      require: requireScopes('orders/write'),
+      policy: requireScopes('orders/write'),
       onEvent: log.onEvent,
     });
     const token = await issuer.mintAccessToken({ scopes: ['orders/read'] });

@@ -219,7 +219,7 @@ describe('createRestTokenAuthorizer', () => {
     const log = eventLog();
     const handler = createRestTokenAuthorizer({
       verifier,
-      require: requireGroups('admin'),
+      policy: requireGroups('admin'),
       onEvent: log.onEvent,
     });
     const result = await handler(tokenEvent(`Bearer ${await issuer.mintAccessToken()}`));
@@ -259,7 +259,7 @@ describe('createRestTokenAuthorizer', () => {
       'verifier is required',
     );
     expect(() => createRestTokenAuthorizer({ verifier, defaultPolicy: 'authenticated' })).toThrow(
-      'without routes, use require',
+      'without routes, use policy',
     );
     expect(() =>
       createRestTokenAuthorizer({ verifier, routes: { 'get /x': 'authenticated' } }),

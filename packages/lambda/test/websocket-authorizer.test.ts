@@ -116,7 +116,7 @@ describe('createWebSocketAuthorizer', () => {
     const handler = createWebSocketAuthorizer({
       verifier,
       tokenSource: { query: 'token' },
-      require: requireGroups('chat'),
+      policy: requireGroups('chat'),
     });
     const result = await handler(connectEvent({ token: await issuer.mintAccessToken() }));
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });

@@ -1,4 +1,5 @@
 import { type AccessTokenClaims, AuthError, type IdTokenClaims } from '@cognito-guard/core';
+import { notifyHook } from '@cognito-guard/core/http';
 import {
   decodeEntry,
   type InvalidEntryReason,
@@ -224,14 +225,7 @@ export function createRevocationList(options: RevocationListOptions = {}): Revoc
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw configError('onEvent must be a function');
   }
-  const emit = (event: RevocationEvent): void => {
-    if (onEvent === undefined) return;
-    try {
-      onEvent(event);
-    } catch {
-      // An observability hook must not change an outcome.
-    }
-  };
+  const emit = (event: RevocationEvent): void => notifyHook(onEvent, event);
   // The store's retry hint: one interval, at least a second (RFC 9110 §10.2.3 Retry-After).
   const retryAfterSeconds = Math.max(1, Math.ceil(store.intervalMs / 1000));
   const unavailable = (cause: string): AuthError =>

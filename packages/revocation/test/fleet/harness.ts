@@ -30,7 +30,10 @@ export async function bundleWorker(dir: string): Promise<string> {
     target: 'node20',
     format: 'cjs',
     logLevel: 'silent',
-    alias: { '@cognito-guard/core': join(root, 'packages/core/src/index.ts') },
+    alias: {
+      '@cognito-guard/core/http': join(root, 'packages/core/src/http.ts'),
+      '@cognito-guard/core': join(root, 'packages/core/src/index.ts'),
+    },
   });
   return outfile;
 }

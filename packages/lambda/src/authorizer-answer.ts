@@ -1,11 +1,11 @@
 import { type AuthResult, checkPolicy, isAuthError, joinGroups } from '@cognito-guard/core';
 import { extractBearerToken } from '@cognito-guard/core/http';
+import type { ResolvedOptions } from './authorizer-options.js';
 import { richContext, scalarContext } from './context.js';
 import { unauthorized } from './errors.js';
 import type { IamAuthorizerResult, SimpleAuthorizerResult } from './events.js';
 import { buildPolicy } from './iam-policy.js';
 import type { MethodArn } from './method-arn.js';
-import type { ResolvedOptions } from './options.js';
 import { ALL_ROUTES, type RouteRefusal, type RouteTable } from './route-rules.js';
 import type { RequestToken } from './token-source.js';
 
@@ -106,14 +106,14 @@ export async function authenticate(
   }
 }
 
-/** What the principal may do: the global `require`, then the route rules. */
+/** What the principal may do: the request-wide `policy`, then the route rules. */
 function decide(
   options: ResolvedOptions,
   table: RouteTable | undefined,
   auth: AuthResult,
   arn: MethodArn,
 ): { allow: readonly string[]; deny: readonly string[]; refusal: RouteRefusal | undefined } {
-  const required = options.require === undefined ? undefined : checkPolicy(options.require, auth);
+  const required = options.policy === undefined ? undefined : checkPolicy(options.policy, auth);
   if (required !== undefined) {
     return { allow: [], deny: [], refusal: { error: required, route: undefined } };
   }
@@ -195,7 +195,7 @@ export function simpleResult(
   auth: AuthResult,
   reserved: readonly string[],
 ): SimpleAuthorizerResult {
-  const required = options.require === undefined ? undefined : checkPolicy(options.require, auth);
+  const required = options.policy === undefined ? undefined : checkPolicy(options.policy, auth);
   const refusal: RouteRefusal | undefined =
     required !== undefined ? { error: required, route: undefined } : route?.(auth);
   if (refusal !== undefined) {

@@ -1,12 +1,11 @@
+import type { AuthResult, ErrorCode, Policy, Verifier } from '@cognito-guard/core';
 import {
-  type AuthResult,
-  createVerifier,
-  type ErrorCode,
-  type Policy,
-  type TokenUse,
-  type Verifier,
-  type VerifierOptions,
-} from '@cognito-guard/core';
+  notifyHook,
+  type OptionKeyList,
+  renamedOption,
+  toVerifier,
+  type VerifierSource,
+} from '@cognito-guard/core/http';
 import type { ContextHook } from './context.js';
 import {
   compileRoutes,
@@ -30,7 +29,7 @@ export type AuthorizerKind = 'rest-token' | 'rest-request' | 'http-api' | 'webso
  *
  * - `allow`: the returned policy (or simple response) allows the current request.
  * - `deny`: authenticated but refused (403); `route` is the rule that refused, `undefined` for
- *   `require` or an unlisted route under `defaultPolicy`.
+ *   `policy` or an unlisted route under `defaultPolicy`.
  * - `unauthorized`: no usable token; the authorizer threw `Unauthorized` (401).
  * - `error`: the authorizer threw anything else (500, not cached), e.g. `JWKS_UNAVAILABLE`.
  *
@@ -70,7 +69,7 @@ export type AuthorizerEvent =
  *
  * @example
  * ```ts
- * const options: AuthorizerOptions = { verifier, require: requireUser(), allowBareToken: false };
+ * const options: AuthorizerOptions = { verifier, policy: requireUser(), allowBareToken: false };
  * ```
  */
 export interface AuthorizerOptions {
@@ -78,8 +77,14 @@ export interface AuthorizerOptions {
    * A verifier from `createVerifier`, or its options: then the verifier is created once, when
    * the factory runs (module scope), so its JWKS and token caches live across invocations.
    */
-  readonly verifier: Verifier | VerifierOptions<TokenUse | null>;
+  readonly verifier: VerifierSource;
   /** A policy every request must satisfy, whatever the route; a refusal denies the whole stage. */
+  readonly policy?: Policy;
+  /**
+   * The old name of `policy`: still read, with a one-time deprecation warning.
+   *
+   * @deprecated Use `policy`, the name every cognito-guard authorizer and guard uses.
+   */
   readonly require?: Policy;
   /** Accept a token without the `Bearer ` scheme (the raw header value). Default `true`. */
   readonly allowBareToken?: boolean;
@@ -88,6 +93,24 @@ export interface AuthorizerOptions {
   /** Observability hook; exceptions it throws are ignored. */
   readonly onEvent?: (event: AuthorizerEvent) => void;
 }
+
+/**
+ * The keys of {@link AuthorizerOptions}, as an `optionKeys` list: each factory spreads it into
+ * its own, so the compile-time check still covers the whole options type.
+ *
+ * @example
+ * ```ts
+ * const keys = optionKeys<WebSocketAuthorizerOptions>({ ...AUTHORIZER_KEYS, tokenSource: true });
+ * ```
+ */
+export const AUTHORIZER_KEYS: OptionKeyList<AuthorizerOptions> = Object.freeze({
+  verifier: true,
+  policy: true,
+  require: true,
+  allowBareToken: true,
+  context: true,
+  onEvent: true,
+});
 
 /**
  * Route rules: for the authorizers that answer with an IAM policy covering every route.
@@ -118,22 +141,27 @@ export interface RoutingOptions {
 export interface ResolvedOptions {
   readonly kind: AuthorizerKind;
   readonly verifier: Verifier;
-  readonly require: Policy | undefined;
+  readonly policy: Policy | undefined;
   readonly allowBareToken: boolean;
   readonly context: ContextHook | undefined;
   emit(event: AuthorizerEvent): void;
 }
 
+/**
+ * The keys of {@link RoutingOptions}, as an `optionKeys` list.
+ *
+ * @example
+ * ```ts
+ * const keys = optionKeys<RestTokenAuthorizerOptions>({ ...AUTHORIZER_KEYS, ...ROUTING_KEYS, usageIdentifierKey: true });
+ * ```
+ */
+export const ROUTING_KEYS: OptionKeyList<RoutingOptions> = Object.freeze({
+  routes: true,
+  defaultPolicy: true,
+});
+
 function configError(message: string): TypeError {
   return new TypeError(`cognito-guard: ${message}`);
-}
-
-function isVerifier(value: unknown): value is Verifier {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<Verifier>).verify === 'function'
-  );
 }
 
 /**
@@ -152,11 +180,16 @@ export function resolveOptions(kind: AuthorizerKind, options: AuthorizerOptions)
   if (options.verifier === undefined || options.verifier === null) {
     throw configError('verifier is required: a verifier from createVerifier, or its options');
   }
-  const verifier = isVerifier(options.verifier)
-    ? options.verifier
-    : createVerifier(options.verifier);
-  if (options.require !== undefined && typeof options.require !== 'function') {
-    throw configError('require must be a policy (requireScopes, requireGroups, ...)');
+  const verifier = toVerifier(options.verifier);
+  const policy = renamedOption<Policy>(
+    options,
+    'require',
+    'policy',
+    'COGNITO_GUARD_DEP_LAMBDA_REQUIRE',
+    'the Lambda authorizers',
+  );
+  if (policy !== undefined && typeof policy !== 'function') {
+    throw configError('policy must be a policy (requireScopes, requireGroups, ...)');
   }
   if (options.allowBareToken !== undefined && typeof options.allowBareToken !== 'boolean') {
     throw configError('allowBareToken must be a boolean');
@@ -171,17 +204,10 @@ export function resolveOptions(kind: AuthorizerKind, options: AuthorizerOptions)
   return {
     kind,
     verifier,
-    require: options.require,
+    policy,
     allowBareToken: options.allowBareToken ?? true,
     context: options.context,
-    emit(event) {
-      if (onEvent === undefined) return;
-      try {
-        onEvent(event);
-      } catch {
-        // An observability hook must not change the outcome of a request.
-      }
-    },
+    emit: (event) => notifyHook(onEvent, event),
   };
 }
 
@@ -197,7 +223,7 @@ export function resolveRoutes(options: RoutingOptions): RouteTable | undefined {
   if (options.routes === undefined) {
     if (options.defaultPolicy !== undefined) {
       throw configError(
-        'defaultPolicy applies to routes no rule matches; without routes, use require',
+        'defaultPolicy applies to routes no rule matches; without routes, use policy',
       );
     }
     return undefined;
