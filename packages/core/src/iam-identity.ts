@@ -29,7 +29,7 @@ export interface IamPrincipal {
   /** The caller's ARN, when the event gives it. */
   readonly userArn: string | undefined;
   readonly accountId: string | undefined;
-  /** `caller` (REST), `userId` (HTTP API) or `username` (AppSync): the principal id. */
+  /** `caller` (REST), `userId` (HTTP API) or `username` / `user` (AppSync): the principal id. */
   readonly principalId: string | undefined;
 }
 
@@ -129,7 +129,7 @@ function readEvent(event: unknown): RawIdentity {
       provider: optionalString(appsync, 'cognitoIdentityAuthProvider'),
       userArn: optionalString(appsync, 'userArn'),
       accountId: optionalString(appsync, 'accountId'),
-      principalId: optionalString(appsync, 'username'),
+      principalId: optionalString(appsync, 'username') ?? optionalString(appsync, 'user'),
     };
   }
   throw new AuthError('NO_CREDENTIALS');
