@@ -227,7 +227,9 @@ describe('identity-pool OpenID tokens', () => {
 describe('IAM-authorized callers (forged fields)', () => {
   const options = { identityPoolId: POOL, userPoolIds: [USER_POOL] };
   const restEvent = (identity: Record<string, unknown>) => ({
-    requestContext: { identity: { userArn: 'arn:aws:sts::123456789012:assumed-role/x/y', ...identity } },
+    requestContext: {
+      identity: { userArn: 'arn:aws:sts::123456789012:assumed-role/x/y', ...identity },
+    },
   });
 
   it('a cognitoAuthenticationProvider naming another pool in its sign-in part: CLAIM_TYPE', () => {

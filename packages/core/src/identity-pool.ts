@@ -1,4 +1,4 @@
-import { type TimeRules, checkTimes, deepFreeze } from './claims.js';
+import { checkTimes, deepFreeze, type TimeRules } from './claims.js';
 import { type JwsLimits, splitCompactJws } from './compact-jws.js';
 import { AuthError, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
