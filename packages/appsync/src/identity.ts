@@ -1,4 +1,5 @@
 import { AuthError, type AuthResult } from '@cognito-guard/core';
+import { federationOf, rolesOf } from '@cognito-guard/core/http';
 import { fromResolverContext } from './resolver-context.js';
 
 /**
@@ -181,6 +182,8 @@ function fromClaims(
     // username (Cognito docs, "client credentials grant" access token).
     isMachine: tokenUse === 'access' && claimUsername === undefined && sub === clientId,
     expiresAt: exp,
+    federation: federationOf(frozenClaims),
+    roles: rolesOf(frozenClaims),
   });
 }
 

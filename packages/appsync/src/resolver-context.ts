@@ -182,5 +182,9 @@ export function fromResolverContext(value: unknown): AuthResult {
     groups,
     isMachine: isMachine === 'true',
     expiresAt,
+    // The authorizer's resolver context carries neither: a Lambda-authorized caller is
+    // never federated or role-bearing as far as this result knows.
+    federation: Object.freeze([]),
+    roles: Object.freeze({ arns: Object.freeze([]), preferred: undefined }),
   });
 }

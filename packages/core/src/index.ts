@@ -9,9 +9,23 @@ export type {
 } from './claims.js';
 export type { AuthErrorOptions, ErrorDetail, ErrorKind } from './errors.js';
 export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
+export type { FederatedIdentity, RoleClaims } from './federation.js';
 export { GROUP_SEPARATOR, joinGroups } from './groups.js';
 export type { IamCaller, IamIdentityOptions, IamPrincipal } from './iam-identity.js';
 export { iamCallerFromEvent, iamCallerReader } from './iam-identity.js';
+export type { IdentityPolicy } from './identity-policy.js';
+export {
+  allOfIdentity,
+  allowGuests,
+  anyOfIdentity,
+  checkIdentityPolicy,
+  requireAuthenticated,
+  requireFederation,
+  requireIdentityPool,
+  requireLoginProvider,
+  requirePreferredRole,
+  requireRoles,
+} from './identity-policy.js';
 export type {
   CognitoIdentity,
   IdentityPoolTokenClaims,

@@ -84,7 +84,7 @@ function isAuthShaped(value: unknown): boolean {
 }
 
 /** Builds a core policy: `check` guarded against being called as a middleware, and branded. */
-function definePolicy(name: string, check: (auth: AuthResult) => void): Policy {
+export function definePolicy(name: string, check: (auth: AuthResult) => void): Policy {
   // Two parameters so that a second argument (a framework's response or reply) is seen; a
   // plain function, not an arrow, so `name` shows in stack traces.
   const policy = function corePolicy(auth: AuthResult, extra?: unknown): void {

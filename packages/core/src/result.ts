@@ -1,6 +1,7 @@
 import type { AccessTokenClaims, IdTokenClaims } from './claims.js';
 import { deepFreeze } from './claims.js';
 import { AuthError } from './errors.js';
+import { federationOf, rolesOf } from './federation.js';
 import type { AuthResult } from './verifier.js';
 
 /**
@@ -30,6 +31,8 @@ export function toAuthResult(
     // (Amazon Cognito developer guide, "The access token": client credentials grant).
     isMachine: isAccess && claimUsername === undefined && claims.sub === clientId,
     expiresAt: claims.exp,
+    federation: federationOf(claims),
+    roles: rolesOf(claims),
   });
 }
 

@@ -16,6 +16,7 @@ import {
 } from './claims.js';
 import { type JwsLimits, splitCompactJws } from './compact-jws.js';
 import { AuthError, type ErrorCode, isAuthError } from './errors.js';
+import type { FederatedIdentity, RoleClaims } from './federation.js';
 import { checkHeader } from './header.js';
 import { notifyHook } from './hooks.js';
 import {
@@ -192,6 +193,10 @@ export interface AuthResult<
   readonly isMachine: boolean;
   /** The `exp` claim: epoch seconds. */
   readonly expiresAt: number;
+  /** `identities` of a federated user (Google, SAML...), checked and converted; empty otherwise. */
+  readonly federation: readonly FederatedIdentity[];
+  /** `cognito:roles` and `cognito:preferred_role`, checked; empty otherwise. */
+  readonly roles: RoleClaims;
 }
 
 /** A configured pool, as the verifier resolved it. */
