@@ -139,15 +139,16 @@ function readEvent(event: unknown): RawIdentity {
  * The provider string of REST and AppSync events: the `amr` entries after the authentication
  * type, joined with commas, e.g. for a user-pool login
  * `cognito-idp.us-east-1.amazonaws.com/us-east-1_Example,cognito-idp.us-east-1.amazonaws.com/us-east-1_Example:CognitoSignIn:<sub>`.
- * AppSync writes it with the outer double quotes of a JSON string in some events; those are
- * not part of it.
+ * Some AppSync samples show each entry in double quotes; the quotes are not part of an entry.
  */
 function providerEntries(provider: string): string[] {
-  const unquoted =
-    provider.length >= 2 && provider.startsWith('"') && provider.endsWith('"')
-      ? provider.slice(1, -1)
-      : provider;
-  return unquoted.split(',');
+  return provider
+    .split(',')
+    .map((entry) =>
+      entry.length >= 2 && entry.startsWith('"') && entry.endsWith('"')
+        ? entry.slice(1, -1)
+        : entry,
+    );
 }
 
 /**
