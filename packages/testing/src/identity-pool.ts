@@ -1,4 +1,4 @@
-import { generateKeyPair, type KeyObject, randomUUID, sign as nodeSign } from 'node:crypto';
+import { generateKeyPair, type KeyObject, sign as nodeSign, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type JwksServer, startJwksServer } from './jwks-server.js';
 import { createTestCertificates } from './tls.js';
