@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { requireAuthenticated } from '@cognito-guard/core';
 import { createTestIdentityPool, type TestIdentityPool } from '@cognito-guard/testing';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendHttp } from '../../../test/conformance/http-client.js';
 import { identityPoolGuard, requireIdentity } from '../src/index.js';
@@ -29,9 +29,7 @@ async function start(allowGuests: boolean) {
   await app.register(identityPoolGuard, {
     identityPool: { identityPoolId: pool.identityPoolId, allowGuests, jwksUri: pool.jwksUri },
   });
-  const body = (request: {
-    identity?: { guest: boolean; userPool?: { sub: string } | undefined };
-  }) => ({
+  const body = (request: FastifyRequest) => ({
     guest: request.identity?.guest ?? null,
     sub: request.identity?.userPool?.sub ?? null,
   });
@@ -43,7 +41,7 @@ async function start(allowGuests: boolean) {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return (method: string, path: string, headers: [string, string][] = []) =>
-    sendHttp(port, { method, path, headers });
+    sendHttp(port, { method: method as 'GET', path, headers });
 }
 
 describe('identityPoolGuard', () => {
