@@ -390,7 +390,10 @@ function parseProviders(text) {
   let poolId = null;
   let sub = null;
   let bad = false;
-  for (const raw of text.split(',')) {
+  // Either the whole string or each entry may be quoted: `"a,b"` or `"a","b"`.
+  const inner = text.length >= 2 ? text.slice(1, -1) : '';
+  const whole = text.startsWith('"') && text.endsWith('"') && !inner.includes('"') ? inner : text;
+  for (const raw of whole.split(',')) {
     const entry = unquote(raw);
     if (entry.startsWith('cognito-idp.')) {
       const parsed = userPoolEntry(entry);

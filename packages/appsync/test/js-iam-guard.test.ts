@@ -111,6 +111,14 @@ describe('APPSYNC_JS guard: AWS_IAM callers', () => {
     });
   });
 
+  it('reads a provider string quoted as a whole', () => {
+    const event = ctxOf(member) as { identity: Record<string, unknown> };
+    event.identity.cognitoIdentityAuthProvider = `"cognito-idp.us-east-1.amazonaws.com/us-east-1_Example,cognito-idp.us-east-1.amazonaws.com/us-east-1_Example:CognitoSignIn:${SUB}"`;
+    expect(iamCaller(event)).toMatchObject({
+      userPool: { userPoolId: 'us-east-1_Example', sub: SUB },
+    });
+  });
+
   it('reads the sample IAM identity (authenticated, provider "providerABC")', () => {
     const identity = resolverFixture<Record<string, unknown>>('appsync-identity-iam.json');
     expect(iamCaller({ identity })).toMatchObject({

@@ -139,10 +139,19 @@ function readEvent(event: unknown): RawIdentity {
  * The provider string of REST and AppSync events: the `amr` entries after the authentication
  * type, joined with commas, e.g. for a user-pool login
  * `cognito-idp.us-east-1.amazonaws.com/us-east-1_Example,cognito-idp.us-east-1.amazonaws.com/us-east-1_Example:CognitoSignIn:<sub>`.
- * Some AppSync samples show each entry in double quotes; the quotes are not part of an entry.
+ * Some AppSync samples show the string, or each entry, in double quotes; the quotes are not part
+ * of an entry.
  */
 function providerEntries(provider: string): string[] {
-  return provider
+  // Either the whole string or each entry may be quoted: `"a,b"` or `"a","b"`.
+  const whole =
+    provider.length >= 2 &&
+    provider.startsWith('"') &&
+    provider.endsWith('"') &&
+    !provider.slice(1, -1).includes('"')
+      ? provider.slice(1, -1)
+      : provider;
+  return whole
     .split(',')
     .map((entry) =>
       entry.length >= 2 && entry.startsWith('"') && entry.endsWith('"')
