@@ -208,6 +208,52 @@ describe('identity-pool OpenID tokens', () => {
     expect(await rejectionCode(verifier.verify(identityToken()))).toBe('KEY_REJECTED');
   });
 
+  it('an expired identity token: EXPIRED', async () => {
+    const token = identityToken({ iat: NOW - 1200, exp: NOW - 600 });
+    expect(await rejectionCode(identityVerifier().verify(token))).toBe('EXPIRED');
+  });
+
+  it('an identity token living longer than 24 hours (the developer-identity maximum): LIFETIME', async () => {
+    const token = identityToken({ exp: NOW + 86_400 + 3600 });
+    expect(await rejectionCode(identityVerifier().verify(token))).toBe('LIFETIME');
+  });
+
+  it('a forged signature over a valid identity payload: SIGNATURE_INVALID', async () => {
+    const other = createForgeKey({ kid: 'us-east-11' });
+    const token = other.sign(RS512_HEADER, identityClaims(), 'RS512');
+    expect(await rejectionCode(identityVerifier().verify(token))).toBe('SIGNATURE_INVALID');
+  });
+
+  it('a header carrying jku: HEADER_NOT_ALLOWED', async () => {
+    const token = identityKey.sign(
+      { ...RS512_HEADER, jku: 'https://attacker.example/jwks' },
+      identityClaims(),
+      'RS512',
+    );
+    expect(await rejectionCode(identityVerifier().verify(token))).toBe('HEADER_NOT_ALLOWED');
+  });
+
+  it('a payload that does not name the identity issuer never fetches keys: ISSUER', async () => {
+    let fetches = 0;
+    const counting: JwksFetcher = async (uri, init) => {
+      fetches += 1;
+      return fetcher(uri, init);
+    };
+    const verifier = createIdentityPoolVerifier({
+      identityPoolId: POOL,
+      allowGuests: false,
+      clock,
+      jwks: { fetcher: counting },
+    });
+    const token = identityKey.sign(
+      { ...RS512_HEADER, kid: 'unknown-kid' },
+      identityClaims({ iss: 'https://attacker.example' }),
+      'RS512',
+    );
+    expect(await rejectionCode(verifier.verify(token))).toBe('ISSUER');
+    expect(fetches).toBe(0);
+  });
+
   it('refuses a shared JwksCache and a missing allowGuests at creation', () => {
     expect(() =>
       createIdentityPoolVerifier({
