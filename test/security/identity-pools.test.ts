@@ -254,6 +254,25 @@ describe('identity-pool OpenID tokens', () => {
     expect(fetches).toBe(0);
   });
 
+  it('reports verifications and refusals through onEvent, never the token', async () => {
+    const events: unknown[] = [];
+    const verifier = createIdentityPoolVerifier({
+      identityPoolId: POOL,
+      allowGuests: false,
+      clock,
+      jwks: { fetcher },
+      onEvent: (event) => events.push(event),
+    });
+    const good = identityToken();
+    await verifier.verify(good);
+    await rejectionCode(verifier.verify(identityToken({ amr: ['unauthenticated'] })));
+    expect(events.filter((e) => (e as { type: string }).type !== 'jwks-fetch')).toEqual([
+      { type: 'identity-verified', identityPoolId: POOL, guest: false },
+      { type: 'identity-rejected', code: 'TOKEN_USE' },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(good.split('.')[2]!.slice(0, 20));
+  });
+
   it('refuses a shared JwksCache and a missing allowGuests at creation', () => {
     expect(() =>
       createIdentityPoolVerifier({

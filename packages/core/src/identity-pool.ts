@@ -1,9 +1,10 @@
 import { checkTimes, deepFreeze, type TimeRules } from './claims.js';
 import { type JwsLimits, splitCompactJws } from './compact-jws.js';
-import { AuthError, isAuthError } from './errors.js';
+import { AuthError, type ErrorCode, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
 import { isLoopbackHost, regionOfPoolId } from './issuer.js';
-import { createJwksCacheFor, type JwksCacheOptions } from './jwks-cache.js';
+import { notifyHook } from './hooks.js';
+import { createJwksCacheFor, type JwksCacheOptions, type JwksEvent } from './jwks-cache.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
 import { verifyRs512 } from './signature.js';
 import { mayBeJsonObject, parseStrictJsonObject } from './strict-json.js';
@@ -228,8 +229,20 @@ export interface IdentityPoolVerifierOptions {
   /** Epoch milliseconds. Default `Date.now`. */
   readonly clock?: (() => number) | undefined;
   /** JWKS cache options (this verifier keeps its own RS512 cache, never shared). */
-  readonly jwks?: Omit<JwksCacheOptions, 'clock'> | undefined;
+  readonly jwks?: Omit<JwksCacheOptions, 'clock' | 'onEvent'> | undefined;
+  /** Observability hook (never the token); exceptions it throws are ignored. */
+  readonly onEvent?: ((event: IdentityPoolVerifierEvent) => void) | undefined;
 }
+
+/** What the identity-pool verifier reports through `onEvent`. Never the token. */
+export type IdentityPoolVerifierEvent =
+  | {
+      readonly type: 'identity-verified';
+      readonly identityPoolId: string;
+      readonly guest: boolean;
+    }
+  | { readonly type: 'identity-rejected'; readonly code: ErrorCode }
+  | JwksEvent;
 
 const IDENTITY_VERIFIER_KEYS = optionKeys<IdentityPoolVerifierOptions>({
   identityPoolId: true,
@@ -241,6 +254,7 @@ const IDENTITY_VERIFIER_KEYS = optionKeys<IdentityPoolVerifierOptions>({
   maxTokenBytes: true,
   clock: true,
   jwks: true,
+  onEvent: true,
 });
 
 /** Verifies identity-pool OpenID tokens. */
@@ -352,7 +366,16 @@ export function createIdentityPoolVerifier(
       'cognito-guard: jwks takes cache options; the identity pool verifier keeps its own RS512 key cache',
     );
   }
-  const cache = createJwksCacheFor('RS512', { ...options.jwks, clock });
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new TypeError('cognito-guard: onEvent must be a function');
+  }
+  const emit = (event: IdentityPoolVerifierEvent): void => notifyHook(onEvent, event);
+  const cache = createJwksCacheFor('RS512', {
+    ...options.jwks,
+    clock,
+    ...(onEvent === undefined ? {} : { onEvent: emit }),
+  });
   const accepted = new Set(pools);
 
   async function verifyOrThrow(token: string): Promise<CognitoIdentity> {
@@ -410,9 +433,21 @@ export function createIdentityPoolVerifier(
     identityPoolIds: pools,
     allowGuests,
     verify(token: string): Promise<CognitoIdentity> {
-      return verifyOrThrow(token).catch((err: unknown) => {
-        throw isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
-      });
+      return verifyOrThrow(token).then(
+        (identity) => {
+          emit({
+            type: 'identity-verified',
+            identityPoolId: identity.identityPoolId,
+            guest: identity.guest,
+          });
+          return identity;
+        },
+        (err: unknown) => {
+          const error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+          emit({ type: 'identity-rejected', code: error.code });
+          throw error;
+        },
+      );
     },
     hydrate: () => cache.refresh(jwksUri),
   });

@@ -30,6 +30,7 @@ export type {
   CognitoIdentity,
   IdentityPoolTokenClaims,
   IdentityPoolVerifier,
+  IdentityPoolVerifierEvent,
   IdentityPoolVerifierOptions,
   UserPoolLogin,
 } from './identity-pool.js';
