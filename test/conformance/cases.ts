@@ -1,4 +1,12 @@
-import { AuthError, type ErrorCode, type ErrorKind, type Verifier } from '@cognito-guard/core';
+import {
+  AuthError,
+  type ErrorCode,
+  type ErrorKind,
+  requireFederation,
+  requirePreferredRole,
+  requireRoles,
+  type Verifier,
+} from '@cognito-guard/core';
 import type { TestIssuer } from '@cognito-guard/testing';
 import type { OutcomeKind, RouteRule, Surface } from './driver.js';
 
@@ -12,12 +20,28 @@ import type { OutcomeKind, RouteRule, Surface } from './driver.js';
 /** The realm every driver configures, so challenges can be compared exactly. */
 export const REALM = 'conformance';
 
+/** The IAM role of the group the role-bearing tokens below map to. */
+export const EDITOR_ROLE = 'arn:aws:iam::123456789012:role/conformance-editors';
+
+/** A federated user's `identities` entry, as Cognito writes it (strings for primary, dateCreated). */
+const GOOGLE_IDENTITY = {
+  userId: '109876543210',
+  providerName: 'Google',
+  providerType: 'Google',
+  issuer: null,
+  primary: 'true',
+  dateCreated: '1642699117273',
+};
+
 /** The routes every driver serves; each answers `200 { sub }` when its handler runs. */
 export const ROUTES = [
   { path: '/protected', auth: 'required' },
   { path: '/orders', auth: 'required', scopes: ['orders/read'] },
   { path: '/admin', auth: 'required', groups: ['admin'] },
   { path: '/optional', auth: 'optional' },
+  { path: '/federated', auth: 'required', policy: requireFederation('Google') },
+  { path: '/editors', auth: 'required', policy: requireRoles(EDITOR_ROLE) },
+  { path: '/preferred', auth: 'required', policy: requirePreferredRole(EDITOR_ROLE) },
 ] as const satisfies readonly RouteRule[];
 
 export type RoutePath = (typeof ROUTES)[number]['path'];
@@ -83,6 +107,16 @@ const reader = (ctx: CaseContext) =>
     sub: ALICE,
     scopes: ['orders/read'],
     groups: ['readers'],
+  });
+
+/** The reader's token with `claims` merged in (still signed by the pool's key). */
+const withClaims = (ctx: CaseContext, claims: Record<string, unknown>) =>
+  ctx.issuer.mintAccessToken({
+    username: 'alice',
+    sub: ALICE,
+    scopes: ['orders/read'],
+    groups: ['readers'],
+    claims,
   });
 
 export const CASES: readonly ConformanceCase[] = [
@@ -216,6 +250,68 @@ export const CASES: readonly ConformanceCase[] = [
     code: 'GROUP_NOT_ALLOWED',
     http: { status: 403, error: 'insufficient_scope' },
     request: async (ctx) => ({ path: '/admin', headers: [bearer(await reader(ctx))] }),
+  },
+
+  // Federated users and group roles (identities, cognito:roles, cognito:preferred_role).
+  {
+    name: 'allows a user federated through the required provider',
+    code: null,
+    http: { status: 200, sub: ALICE },
+    request: async (ctx) => ({
+      path: '/federated',
+      headers: [bearer(await withClaims(ctx, { identities: [GOOGLE_IDENTITY] }))],
+    }),
+  },
+  {
+    name: 'answers 403 to a user who is not federated where federation is required',
+    code: 'CLAIM_CHECK',
+    http: { status: 403, error: 'insufficient_scope' },
+    request: async (ctx) => ({ path: '/federated', headers: [bearer(await reader(ctx))] }),
+  },
+  {
+    name: 'allows a user whose groups carry the required IAM role',
+    code: null,
+    http: { status: 200, sub: ALICE },
+    request: async (ctx) => ({
+      path: '/editors',
+      headers: [bearer(await withClaims(ctx, { 'cognito:roles': [EDITOR_ROLE] }))],
+    }),
+  },
+  {
+    name: 'answers 403 when the preferred role is another one',
+    code: 'CLAIM_CHECK',
+    http: { status: 403, error: 'insufficient_scope' },
+    request: async (ctx) => ({
+      path: '/preferred',
+      headers: [
+        bearer(
+          await withClaims(ctx, {
+            'cognito:roles': [EDITOR_ROLE],
+            'cognito:preferred_role': 'arn:aws:iam::123456789012:role/other',
+          }),
+        ),
+      ],
+    }),
+  },
+  {
+    name: 'answers 401 invalid_token to cognito:roles as a string',
+    code: 'CLAIM_TYPE',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/editors',
+      headers: [bearer(await withClaims(ctx, { 'cognito:roles': EDITOR_ROLE }))],
+    }),
+  },
+  {
+    name: 'answers 401 invalid_token to identities with a non-string providerName',
+    code: 'CLAIM_TYPE',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [
+        bearer(await withClaims(ctx, { identities: [{ ...GOOGLE_IDENTITY, providerName: 7 }] })),
+      ],
+    }),
   },
 
   // Availability (SECURITY.md R38, decision 7).

@@ -1,4 +1,4 @@
-import type { ErrorCode, Verifier } from '@cognito-guard/core';
+import type { ErrorCode, Policy, Verifier } from '@cognito-guard/core';
 
 /**
  * The contract between the conformance table (`cases.ts`) and an adapter. An adapter's driver
@@ -63,6 +63,8 @@ export interface RouteRule {
   readonly scopes?: readonly string[];
   /** All of these groups (core `requireGroups`). */
   readonly groups?: readonly string[];
+  /** Any other core policy (federation, roles), through the adapter's own `guard(policy)`. */
+  readonly policy?: Policy;
 }
 
 /**

@@ -62,3 +62,23 @@ export function requireClaims(
 export function isDenial(result: unknown): result is Denial;
 /** Turns a denial into `util.unauthorized()` / `util.error()`; returns other results as they are. */
 export function raiseOnDenial<T>(result: T): Exclude<T, Denial>;
+
+/** An `AWS_IAM` caller, as read from `ctx.identity`. */
+export type IamCaller =
+  | {
+      readonly kind: 'cognito-identity';
+      readonly identityId: string;
+      readonly identityPoolId: string;
+      readonly guest: boolean;
+      readonly providers: readonly string[];
+      readonly userPool: { readonly userPoolId: string; readonly sub: string } | null;
+      readonly userArn: string | null;
+    }
+  | { readonly kind: 'iam'; readonly userArn: string };
+/** The `AWS_IAM` caller, or `null` when `ctx.identity` holds none or a malformed one. */
+export function iamCaller(ctx: GuardContext): IamCaller | null;
+/** Requires an identity-pool caller of these pools (guests only when allowed); `util.unauthorized()` otherwise. */
+export function requireIamIdentity(
+  ctx: GuardContext,
+  options: { readonly identityPoolId: string | readonly string[]; readonly allowGuests?: boolean },
+): Extract<IamCaller, { kind: 'cognito-identity' }>;

@@ -343,6 +343,167 @@ export function requireClaims(ctx, expected) {
   return caller;
 }
 
+/** A string field of the IAM identity: `null` when absent, null or empty; `undefined` when not a string. */
+function iamField(identity, name) {
+  const value = own(identity, name);
+  if (value === undefined || value === null || value === '') {
+    return null;
+  }
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** One provider entry without the double quotes some AppSync events put around it. */
+function unquote(entry) {
+  return entry.length >= 2 && entry.startsWith('"') && entry.endsWith('"')
+    ? entry.slice(1, -1)
+    : entry;
+}
+
+/**
+ * A user-pool provider entry, `cognito-idp.<region>.amazonaws.com/<poolId>` with an optional
+ * `:CognitoSignIn:<sub>`: `{ provider, poolId, sub }`, or `null` when it is not well formed or
+ * names a pool outside its Region.
+ */
+function userPoolEntry(entry) {
+  const rest = entry.slice('cognito-idp.'.length);
+  const slash = rest.indexOf('/');
+  const host = slash < 0 ? '' : rest.slice(0, slash);
+  const suffix = '.amazonaws.com';
+  if (!host.endsWith(suffix)) {
+    return null;
+  }
+  const region = host.slice(0, host.length - suffix.length);
+  const tail = rest.slice(slash + 1);
+  const marker = ':CognitoSignIn:';
+  const at = tail.indexOf(marker);
+  const poolId = at < 0 ? tail : tail.slice(0, at);
+  const sub = at < 0 ? null : tail.slice(at + marker.length);
+  if (regionOfPool(poolId) !== region || (sub !== null && (sub === '' || sub.includes(':')))) {
+    return null;
+  }
+  return { provider: `cognito-idp.${region}.amazonaws.com/${poolId}`, poolId, sub };
+}
+
+/** The providers and user-pool login of a provider string, or `null` when it is forged or malformed. */
+function parseProviders(text) {
+  const providers = [];
+  let poolId = null;
+  let sub = null;
+  let bad = false;
+  // Either the whole string or each entry may be quoted: `"a,b"` or `"a","b"`.
+  const inner = text.length >= 2 ? text.slice(1, -1) : '';
+  const whole = text.startsWith('"') && text.endsWith('"') && !inner.includes('"') ? inner : text;
+  for (const raw of whole.split(',')) {
+    const entry = unquote(raw);
+    if (entry.startsWith('cognito-idp.')) {
+      const parsed = userPoolEntry(entry);
+      if (parsed === null || (poolId !== null && poolId !== parsed.poolId)) {
+        bad = true;
+      } else {
+        poolId = parsed.poolId;
+        if (parsed.sub !== null) {
+          bad = bad || (sub !== null && sub !== parsed.sub);
+          sub = parsed.sub;
+        }
+        if (!providers.includes(parsed.provider)) {
+          providers.push(parsed.provider);
+        }
+      }
+    } else {
+      const colon = entry.indexOf(':');
+      const provider = colon < 0 ? entry : entry.slice(0, colon);
+      bad = bad || provider === '';
+      if (provider !== '' && !providers.includes(provider)) {
+        providers.push(provider);
+      }
+    }
+  }
+  if (bad) {
+    return null;
+  }
+  return {
+    providers,
+    userPool: poolId !== null && sub !== null ? { userPoolId: poolId, sub } : null,
+  };
+}
+
+/**
+ * The caller of an `AWS_IAM` request, or `null` when `ctx.identity` is not an IAM identity or is
+ * malformed: `{ kind: 'cognito-identity', identityId, identityPoolId, guest, providers,
+ * userPool, userArn }` for identity-pool credentials (guests marked; a user-pool login's pool
+ * and `sub` read from `cognitoIdentityAuthProvider`, which must name one pool in its own
+ * Region), or `{ kind: 'iam', userArn }` for a plain IAM user or role. The same reading as
+ * `iamCallerFromEvent` of `@cognito-guard/core`.
+ *
+ * @example
+ * const caller = iamCaller(ctx);
+ * const isGuest = caller !== null && caller.kind === 'cognito-identity' && caller.guest;
+ */
+export function iamCaller(ctx) {
+  const identity = ctx?.identity;
+  if (!isObject(identity) || !Object.hasOwn(identity, 'userArn')) {
+    return null;
+  }
+  const fields = [
+    'userArn',
+    'cognitoIdentityPoolId',
+    'cognitoIdentityId',
+    'cognitoIdentityAuthType',
+    'cognitoIdentityAuthProvider',
+  ].map((name) => iamField(identity, name));
+  if (fields.some((value) => value === undefined)) {
+    return null;
+  }
+  const [userArn, poolId, identityId, authType, provider] = fields;
+  if (poolId === null && identityId === null && authType === null) {
+    return userArn === null ? null : { kind: 'iam', userArn };
+  }
+  if (poolId === null || identityId === null) {
+    return null;
+  }
+  const base = { kind: 'cognito-identity', identityId, identityPoolId: poolId, userArn };
+  if (authType === 'unauthenticated' && provider === null) {
+    return { ...base, guest: true, providers: [], userPool: null };
+  }
+  if (authType !== 'authenticated') {
+    return null;
+  }
+  const parsed = provider === null ? { providers: [], userPool: null } : parseProviders(provider);
+  if (parsed === null) {
+    return null;
+  }
+  return { ...base, guest: false, providers: parsed.providers, userPool: parsed.userPool };
+}
+
+/**
+ * Requires an identity-pool caller of one of `options.identityPoolId` (a pool id or a list),
+ * signed in unless `options.allowGuests` is true; plain IAM principals, other pools and
+ * malformed identities call `util.unauthorized()`. Returns the caller.
+ *
+ * @example
+ * export function request(ctx) {
+ *   const caller = requireIamIdentity(ctx, { identityPoolId: 'us-east-1:0000abcd-12ab-34cd-56ef-1234567890ab', allowGuests: true });
+ *   return {};
+ * }
+ */
+export function requireIamIdentity(ctx, options) {
+  const caller = iamCaller(ctx);
+  const pools = names(
+    typeof options?.identityPoolId === 'string'
+      ? [options.identityPoolId]
+      : options?.identityPoolId,
+  );
+  if (
+    caller === null ||
+    caller.kind !== 'cognito-identity' ||
+    !pools.includes(caller.identityPoolId) ||
+    (caller.guest && options?.allowGuests !== true)
+  ) {
+    util.unauthorized();
+  }
+  return caller;
+}
+
 /**
  * Whether a result is a denial of the cognito-guard resolver guard (`withAuth` with
  * `deny: 'envelope'`, or a batch item): `{ data: null, errorType, errorMessage }`.

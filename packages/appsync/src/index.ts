@@ -24,6 +24,8 @@ export type {
   ResolverHandler,
 } from './guard.js';
 export { withAuth } from './guard.js';
+export type { IamResolverGuardOptions } from './iam-guard.js';
+export { withIamAuth } from './iam-guard.js';
 export type { AppSyncAuth, IdentityMode, IdentityOptions } from './identity.js';
 export { authFromIdentity } from './identity.js';
 export type { CognitoResolverContext } from './resolver-context.js';

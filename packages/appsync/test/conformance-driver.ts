@@ -42,6 +42,7 @@ export const appSyncAuthorizerDriver: Driver = {
       const rules: Policy[] = [];
       if (route.scopes !== undefined) rules.push(requireScopes(...route.scopes));
       if (route.groups !== undefined) rules.push(requireGroups(...route.groups));
+      if (route.policy !== undefined) rules.push(route.policy);
       if (rules.length === 0) continue;
       const rule = allOf(...rules);
       const field = `Query.${route.path.slice(1)}`;

@@ -15,6 +15,10 @@ export interface CognitoBaseClaims {
   readonly origin_jti?: string;
   readonly event_id?: string;
   readonly 'cognito:groups'?: readonly string[];
+  /** IAM role ARNs of the user's groups (ID tokens). */
+  readonly 'cognito:roles'?: readonly string[];
+  /** The role of the user's group with the best precedence (ID tokens). */
+  readonly 'cognito:preferred_role'?: string;
   /** Custom user attributes, present on ID tokens (and on access tokens with a pre-token-generation trigger). */
   readonly [custom: `custom:${string}`]: unknown;
   readonly [claim: string]: unknown;

@@ -13,18 +13,26 @@ const ALLOWED_PARAMETERS = new Set(['alg', 'kid', 'typ']);
 /** R12: an opaque, printable-ASCII kid of 1-256 characters; it only ever keys a Map. */
 const KID = /^[\x21-\x7e]{1,256}$/;
 
-/** Checks the decoded header and returns the key id it names. */
-export function checkHeader(header: Record<string, unknown>): string {
+/**
+ * Checks the decoded header and returns the key id it names. `alg` is the one algorithm the
+ * issuer uses (RS256 for user pools; RS512 for identity-pool OpenID tokens, which also say
+ * `typ: "JWS"`), and `typs` the upper-cased `typ` values allowed.
+ */
+export function checkHeader(
+  header: Record<string, unknown>,
+  alg: 'RS256' | 'RS512' = 'RS256',
+  typs: readonly string[] = ['JWT'],
+): string {
   // Own properties only (R13): JSON.parse creates own properties, and the strict parser
   // refuses `__proto__`, so `header.alg` cannot come from a prototype.
-  if (!Object.hasOwn(header, 'alg') || header.alg !== 'RS256') throw refusal('ALG_NOT_ALLOWED');
+  if (!Object.hasOwn(header, 'alg') || header.alg !== alg) throw refusal('ALG_NOT_ALLOWED');
   for (const name of Object.keys(header)) {
     if (!ALLOWED_PARAMETERS.has(name)) throw refusal('HEADER_NOT_ALLOWED');
   }
   // Cognito sets no `typ`; if present it may only say what RFC 7519 §5.1 recommends.
   if (
     Object.hasOwn(header, 'typ') &&
-    (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')
+    (typeof header.typ !== 'string' || !typs.includes(header.typ.toUpperCase()))
   ) {
     throw refusal('HEADER_NOT_ALLOWED');
   }

@@ -9,7 +9,37 @@ export type {
 } from './claims.js';
 export type { AuthErrorOptions, ErrorDetail, ErrorKind } from './errors.js';
 export { AuthError, describeError, ErrorCode, isAuthError } from './errors.js';
+export type { FederatedIdentity, RoleClaims } from './federation.js';
 export { GROUP_SEPARATOR, joinGroups } from './groups.js';
+export type { IamCaller, IamIdentityOptions, IamPrincipal } from './iam-identity.js';
+export { iamCallerFromEvent, iamCallerReader } from './iam-identity.js';
+export type { IdentityPolicy } from './identity-policy.js';
+export {
+  allOfIdentity,
+  allowGuests,
+  anyOfIdentity,
+  checkIdentityPolicy,
+  requireAuthenticated,
+  requireFederation,
+  requireIdentityPool,
+  requireLoginProvider,
+  requirePreferredRole,
+  requireRoles,
+} from './identity-policy.js';
+export type {
+  CognitoIdentity,
+  IdentityPoolTokenClaims,
+  IdentityPoolVerifier,
+  IdentityPoolVerifierEvent,
+  IdentityPoolVerifierOptions,
+  UserPoolLogin,
+} from './identity-pool.js';
+export {
+  createIdentityPoolVerifier,
+  IDENTITY_POOL_ARN_CLAIM,
+  IDENTITY_POOL_ISSUER,
+  IDENTITY_POOL_JWKS_URI,
+} from './identity-pool.js';
 export type { EmulatorOptions, IssuerForm, IssuerKind, TrustedIssuer } from './issuer.js';
 export type { JwksCache, JwksCacheOptions, JwksEvent } from './jwks-cache.js';
 export { createJwksCache } from './jwks-cache.js';

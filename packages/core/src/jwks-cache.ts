@@ -2,7 +2,7 @@ import type { JwksCache as AwsJwksCache, Jwks, JwkWithKid } from 'aws-jwt-verify
 import { AuthError, type ErrorCode, isAuthError, refusal } from './errors.js';
 import { notifyHook } from './hooks.js';
 import { createDefaultFetcher, type JwksFetcher, type JwksResponse } from './jwks-fetch.js';
-import { type AdmittedKey, admitKey } from './key-policy.js';
+import { type AdmittedKey, admitKey, type SigningAlg } from './key-policy.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
 import { parseStrictJsonObject } from './strict-json.js';
 
@@ -154,7 +154,7 @@ function slotToKey(slot: Slot): AdmittedKey {
  * Turns a response into kid slots, or throws `JWKS_UNAVAILABLE` (status) or `JWKS_INVALID`.
  * Unusable keys are kept as refusals, so their kid answers `KEY_REJECTED`, not `KEY_NOT_FOUND`.
  */
-function admitJwks(body: unknown): { keys: Map<string, Slot>; jwks: Jwks } {
+function admitJwks(body: unknown, alg: SigningAlg): { keys: Map<string, Slot>; jwks: Jwks } {
   if (
     typeof body !== 'object' ||
     body === null ||
@@ -177,7 +177,7 @@ function admitJwks(body: unknown): { keys: Map<string, Slot>; jwks: Jwks } {
       continue;
     }
     seen.add(kid);
-    const admitted = admitKey(jwk as Record<string, unknown>, kid);
+    const admitted = admitKey(jwk as Record<string, unknown>, kid, alg);
     keys.set(kid, typeof admitted === 'string' ? { rejected: admitted } : admitted);
   }
   const admittedJwks: JwkWithKid[] = [];
@@ -222,6 +222,15 @@ function parseResponse(response: JwksResponse, maxBytes: number): unknown {
  * ```
  */
 export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
+  return createJwksCacheFor('RS256', options);
+}
+
+/**
+ * A JWKS cache whose keys are admitted for `alg` only: `createJwksCache` is the RS256 one; the
+ * identity-pool verifier keeps its own RS512 cache, never shared with user-pool verifiers, so a
+ * key is only ever used with the algorithm it was admitted for.
+ */
+export function createJwksCacheFor(alg: SigningAlg, options: JwksCacheOptions = {}): JwksCache {
   checkOptionKeys(options, JWKS_CACHE_KEYS, 'jwks');
   const ttlMs = (checkRange('ttlSeconds', options.ttlSeconds, 1, 86_400) ?? 3600) * 1000;
   const staleMs =
@@ -305,7 +314,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     entry.inflight = (async () => {
       try {
         const response = await fetchWithDeadline(uri);
-        const admitted = admitJwks(parseResponse(response, maxBytes));
+        const admitted = admitJwks(parseResponse(response, maxBytes), alg);
         store(entry, admitted);
         emit({
           type: 'jwks-fetch',
@@ -427,7 +436,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
 
     addJwks(uri, jwks) {
       // Seeding (serverless cold starts, air-gapped tests): the same rules as a fetch.
-      store(entryFor(uri), admitJwks(jwks));
+      store(entryFor(uri), admitJwks(jwks, alg));
     },
 
     async getJwks(uri) {

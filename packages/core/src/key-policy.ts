@@ -14,7 +14,7 @@ export interface AdmittedKey {
   readonly jwk: Readonly<{
     kty: 'RSA';
     kid: string;
-    alg: 'RS256';
+    alg: SigningAlg;
     use: 'sig';
     n: string;
     e: string;
@@ -23,6 +23,14 @@ export interface AdmittedKey {
   /** The modulus length in bytes: the only valid signature length for this key. */
   readonly modulusBytes: number;
 }
+
+/**
+ * The RSA PKCS#1 v1.5 algorithm a JWKS's keys are admitted for: `RS256` for user pools,
+ * `RS512` for the identity-pool OpenID token issuer (`https://cognito-identity.amazonaws.com`),
+ * whose tokens Cognito signs with RS512. One JWKS, one algorithm: a key is never used with
+ * another algorithm than the one it was admitted for (RFC 8725 §3.1).
+ */
+export type SigningAlg = 'RS256' | 'RS512';
 
 /** Smallest modulus RFC 7518 §3.3 allows. */
 const MIN_MODULUS_BITS = 2048;
@@ -55,14 +63,18 @@ function hasRocaFingerprint(modulus: Buffer): boolean {
 }
 
 /** Admits `jwk` or returns why not (a fixed reason, never the key material). */
-export function admitKey(jwk: Record<string, unknown>, kid: string): AdmittedKey | string {
+export function admitKey(
+  jwk: Record<string, unknown>,
+  kid: string,
+  alg: SigningAlg = 'RS256',
+): AdmittedKey | string {
   if (jwk.kty !== 'RSA') return 'kty is not RSA';
   if (jwk.use !== undefined && jwk.use !== 'sig') return 'use is not sig';
   if (jwk.key_ops !== undefined) {
     if (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify'))
       return 'key_ops lacks verify';
   }
-  if (jwk.alg !== undefined && jwk.alg !== 'RS256') return 'alg is not RS256';
+  if (jwk.alg !== undefined && jwk.alg !== alg) return `alg is not ${alg}`;
   // e = 65537 only: e = 1 and e = 3 make PKCS#1 v1.5 forgeries possible or easier.
   if (jwk.e !== 'AQAB') return 'e is not 65537';
   const modulus = typeof jwk.n === 'string' ? decodeBase64UrlStrict(jwk.n) : undefined;
@@ -83,7 +95,7 @@ export function admitKey(jwk: Record<string, unknown>, kid: string): AdmittedKey
   if (details?.publicExponent !== 65537n) return 'e is not 65537';
   if (hasRocaFingerprint(modulus)) return 'modulus has the ROCA fingerprint (CVE-2017-15361)';
   return {
-    jwk: Object.freeze({ kty: 'RSA', kid, alg: 'RS256', use: 'sig', n: jwk.n as string, e: jwk.e }),
+    jwk: Object.freeze({ kty: 'RSA', kid, alg, use: 'sig', n: jwk.n as string, e: jwk.e }),
     keyObject,
     modulusBytes: Math.ceil(bits / 8),
   };

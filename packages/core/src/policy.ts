@@ -111,7 +111,10 @@ function isAuthShaped(value: unknown): boolean {
  * refusal (what applications call), guarded against being called as a middleware, and branded
  * with the rule (what core and the adapters run, without throwing).
  */
-function definePolicy(name: string, refuse: (auth: AuthResult) => AuthError | undefined): Policy {
+export function definePolicy(
+  name: string,
+  refuse: (auth: AuthResult) => AuthError | undefined,
+): Policy {
   // Two parameters so that a second argument (a framework's response or reply) is seen; a
   // plain function, not an arrow, so `name` shows in stack traces.
   const policy = function corePolicy(auth: AuthResult, extra?: unknown): void {

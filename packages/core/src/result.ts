@@ -1,6 +1,7 @@
 import type { AccessTokenClaims, IdTokenClaims } from './claims.js';
 import { deepFreeze } from './claims.js';
 import { type AuthError, refusal } from './errors.js';
+import { type FederatedIdentity, federationOf, type RoleClaims, rolesOf } from './federation.js';
 
 /** A verified token, as every adapter hands it to the application. Frozen. */
 export interface AuthResult<
@@ -23,6 +24,10 @@ export interface AuthResult<
   readonly isMachine: boolean;
   /** The `exp` claim: epoch seconds. */
   readonly expiresAt: number;
+  /** `identities` of a federated user (Google, SAML...), checked and converted; empty otherwise. */
+  readonly federation: readonly FederatedIdentity[];
+  /** `cognito:roles` and `cognito:preferred_role`, checked; empty otherwise. */
+  readonly roles: RoleClaims;
 }
 
 /**
@@ -57,6 +62,8 @@ export function toAuthResult(
     isMachine:
       from.isMachine ?? (isAccess && claimUsername === undefined && claims.sub === clientId),
     expiresAt: claims.exp,
+    federation: federationOf(claims),
+    roles: rolesOf(claims),
   });
 }
 

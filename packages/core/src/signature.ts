@@ -13,3 +13,12 @@ export function verifyRs256(signingInput: Buffer, signature: Buffer, key: Admitt
   if (signature.length !== key.modulusBytes) return false;
   return verify('sha256', signingInput, key.keyObject, signature);
 }
+
+/**
+ * RS512 (SHA-512 with RSASSA-PKCS1 v1.5, RFC 7518 §3.3), the algorithm of identity-pool OpenID
+ * tokens; the same rules as {@link verifyRs256}, for keys admitted as RS512 only.
+ */
+export function verifyRs512(signingInput: Buffer, signature: Buffer, key: AdmittedKey): boolean {
+  if (key.jwk.alg !== 'RS512' || signature.length !== key.modulusBytes) return false;
+  return verify('sha512', signingInput, key.keyObject, signature);
+}

@@ -9,5 +9,7 @@ export {
   requireScopes,
   requireUser,
 } from './guards.js';
+export type { IdentityPoolAuthOptions } from './identity.js';
+export { identityPoolAuth, requireIdentity } from './identity.js';
 export type { AuthHandler, CognitoAuthAdapterOptions, CognitoAuthOptions } from './middleware.js';
 export { cognitoAuth } from './middleware.js';

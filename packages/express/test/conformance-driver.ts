@@ -4,7 +4,7 @@ import express5 from 'express';
 import express4 from 'express4';
 import type { Driver, DriverApp } from '../../../test/conformance/driver.js';
 import { httpOutcome, sendHttp } from '../../../test/conformance/http-client.js';
-import { cognitoAuth, requireGroups, requireScopes } from '../src/index.js';
+import { cognitoAuth, guard, requireGroups, requireScopes } from '../src/index.js';
 
 /** The conformance driver for Express: one app per case, real HTTP on 127.0.0.1. */
 export function expressDriver(name: string, express: typeof express5): Driver {
@@ -21,6 +21,7 @@ export function expressDriver(name: string, express: typeof express5): Driver {
         const handlers: RequestHandler[] = [route.auth === 'optional' ? optional : required];
         if (route.scopes !== undefined) handlers.push(requireScopes(...route.scopes));
         if (route.groups !== undefined) handlers.push(requireGroups(...route.groups));
+        if (route.policy !== undefined) handlers.push(guard(route.policy));
         app.get(route.path, ...handlers, (req, res) => {
           res.json({ sub: req.auth?.sub ?? null });
         });

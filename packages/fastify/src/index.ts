@@ -10,6 +10,8 @@ export {
   requireScopes,
   requireUser,
 } from './guards.js';
+export type { IdentityPoolGuardOptions } from './identity.js';
+export { identityPoolGuard, requireIdentity } from './identity.js';
 export type {
   CognitoGuardAdapterOptions,
   CognitoGuardOptions,

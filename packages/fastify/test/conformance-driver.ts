@@ -2,7 +2,7 @@ import { requireGroups as groupsPolicy, requireScopes as scopesPolicy } from '@c
 import Fastify, { type FastifyError } from 'fastify';
 import type { Driver, DriverApp } from '../../../test/conformance/driver.js';
 import { httpOutcome, sendHttp } from '../../../test/conformance/http-client.js';
-import { cognitoGuard, type GuardHook, requireGroups, requireScopes } from '../src/index.js';
+import { cognitoGuard, type GuardHook, guard, requireGroups, requireScopes } from '../src/index.js';
 
 /**
  * The conformance driver for Fastify 5: one app per case, real HTTP on 127.0.0.1. `config`
@@ -31,6 +31,7 @@ export function fastifyDriver(style: 'config' | 'hooks'): Driver {
           const policy = [
             ...(route.scopes === undefined ? [] : [scopesPolicy(...route.scopes)]),
             ...(route.groups === undefined ? [] : [groupsPolicy(...route.groups)]),
+            ...(route.policy === undefined ? [] : [route.policy]),
           ];
           const auth =
             route.auth === 'optional' ? { optional: true } : policy.length > 0 ? { policy } : {};
@@ -39,6 +40,7 @@ export function fastifyDriver(style: 'config' | 'hooks'): Driver {
           const preHandler: GuardHook[] = [];
           if (route.scopes !== undefined) preHandler.push(requireScopes(...route.scopes));
           if (route.groups !== undefined) preHandler.push(requireGroups(...route.groups));
+          if (route.policy !== undefined) preHandler.push(guard(route.policy));
           const auth = route.auth === 'optional' ? { optional: true } : {};
           app.get(route.path, { config: { auth }, preHandler }, handler);
         }

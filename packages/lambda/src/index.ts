@@ -32,6 +32,8 @@ export type {
   HttpApiSimpleAuthorizerOptions,
 } from './http-api-authorizer.js';
 export { createHttpApiAuthorizer } from './http-api-authorizer.js';
+export type { IamDenialResponse, IamHandler, IamHandlerOptions } from './iam-handler.js';
+export { withIamAuth } from './iam-handler.js';
 export type { PolicyDecision } from './iam-policy.js';
 export { evaluatePolicy } from './iam-policy.js';
 export type { MethodArn } from './method-arn.js';

@@ -38,6 +38,7 @@ function rulesFor(routes: readonly TableRoute[]): RouteRules {
     const policies = [
       ...(route.scopes === undefined ? [] : [requireScopes(...route.scopes)]),
       ...(route.groups === undefined ? [] : [requireGroups(...route.groups)]),
+      ...(route.policy === undefined ? [] : [route.policy]),
     ];
     rules[`GET ${route.path}`] =
       policies.length === 0

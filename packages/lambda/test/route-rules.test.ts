@@ -17,6 +17,8 @@ function authWith(groups: string[]): AuthResult {
     groups,
     isMachine: false,
     expiresAt: 0,
+    federation: [],
+    roles: { arns: [], preferred: undefined },
   };
 }
 

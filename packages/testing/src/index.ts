@@ -19,6 +19,20 @@ export {
   restTokenAuthorizerEvent,
   webSocketConnectAuthorizerEvent,
 } from './events.js';
+export type {
+  OpenIdTokenOptions,
+  TestIamCaller,
+  TestIdentityLogin,
+  TestIdentityPool,
+  TestIdentityPoolOptions,
+} from './identity-pool.js';
+export {
+  amrFor,
+  appSyncIamResolverEvent,
+  createTestIdentityPool,
+  httpApiIamEvent,
+  restIamEvent,
+} from './identity-pool.js';
 export type { SignOptions, TestIssuer, TestIssuerOptions } from './issuer.js';
 export { createTestIssuer } from './issuer.js';
 export type { Misbehaviour } from './jwks-server.js';

@@ -70,6 +70,23 @@ export interface IdTokenOptions extends TokenOptions {
   email?: string | undefined;
   /** User attributes by claim name (`'custom:tenant'`, `'name'`...), placed after `email`. */
   attributes?: Readonly<Record<string, string>> | undefined;
+  /**
+   * A federated user, as Cognito writes one: `identities` with this provider (`primary` and
+   * `dateCreated` as strings), the username `<providerName>_<userId>` unless `username` is
+   * given, and the automatic group `<poolId>_<providerName>` added to `groups`.
+   */
+  federation?:
+    | {
+        readonly providerName: string;
+        /** Default: `providerName` (`Google`, `Facebook`, `SignInWithApple`, `LoginWithAmazon`), or give `SAML`/`OIDC`. */
+        readonly providerType?: string | undefined;
+        readonly userId: string;
+      }
+    | undefined;
+  /** `cognito:roles`: IAM role ARNs of the user's groups; left out when empty. */
+  roles?: readonly string[] | undefined;
+  /** `cognito:preferred_role`. */
+  preferredRole?: string | undefined;
 }
 
 /**
@@ -164,11 +181,41 @@ export function idTokenClaims(
   context: ClaimContext,
   options: IdTokenOptions,
 ): Record<string, unknown> {
-  const username = options.username ?? DEFAULT_USERNAME;
+  const federation = options.federation;
+  const username =
+    options.username ??
+    (federation === undefined
+      ? DEFAULT_USERNAME
+      : `${federation.providerName}_${federation.userId}`);
   const times = timeClaims(context, options);
+  const poolId = context.issuer.slice(context.issuer.lastIndexOf('/') + 1);
+  const groups =
+    federation === undefined
+      ? options.groups
+      : [...(options.groups ?? []), `${poolId}_${federation.providerName}`];
   const standard = {
     sub: options.sub ?? context.subFor(username),
-    ...groupsClaim(options.groups),
+    ...groupsClaim(groups),
+    ...(options.roles !== undefined && options.roles.length > 0
+      ? { 'cognito:roles': [...options.roles] }
+      : {}),
+    ...(options.preferredRole === undefined
+      ? {}
+      : { 'cognito:preferred_role': options.preferredRole }),
+    ...(federation === undefined
+      ? {}
+      : {
+          identities: [
+            {
+              dateCreated: String(times.iat * 1000),
+              userId: federation.userId,
+              providerName: federation.providerName,
+              providerType: federation.providerType ?? federation.providerName,
+              issuer: null,
+              primary: 'true',
+            },
+          ],
+        }),
     email_verified: true,
     iss: issuerOf(context, options),
     'cognito:username': username,

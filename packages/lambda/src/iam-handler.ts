@@ -1,0 +1,129 @@
+import {
+  AuthError,
+  checkIdentityPolicy,
+  describeError,
+  type ErrorDetail,
+  type IamCaller,
+  type IamIdentityOptions,
+  type IdentityPolicy,
+  iamCallerReader,
+  isAuthError,
+} from '@cognito-guard/core';
+import { checkErrorDetail, checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
+
+/**
+ * A Lambda proxy handler behind API Gateway IAM authorization (REST payload 1.0 or HTTP API
+ * payload 2.0). API Gateway checked the SigV4 signature; this reads who called from the event
+ * (`iamCallerFromEvent`: identity-pool users, guests, plain IAM principals) and applies an
+ * identity policy before the application's handler runs.
+ */
+
+/** Options of {@link withIamAuth}. */
+export interface IamHandlerOptions extends IamIdentityOptions {
+  /**
+   * Who may call. Default `requireAuthenticated()`-like: signed-in identities only; pass
+   * `allowGuests()` for a public read path.
+   */
+  readonly policy?: IdentityPolicy | undefined;
+  /** Called for every refusal with the precise code; exceptions it throws are ignored. */
+  readonly onDenied?: ((error: AuthError) => void) | undefined;
+  /** What the client reads: `'generic'` (default: `Forbidden`, `Unauthorized`) or `'code'`. */
+  readonly errorDetail?: ErrorDetail | undefined;
+}
+
+const KEYS = optionKeys<IamHandlerOptions>({
+  identityPoolId: true,
+  userPoolIds: true,
+  policy: true,
+  onDenied: true,
+  errorDetail: true,
+});
+
+/** The proxy response of a refusal: 401, 403 or 503 with a JSON `{ message }` body. */
+export interface IamDenialResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** The application's handler, called only for allowed callers. */
+export type IamHandler<E, R> = (event: E, caller: IamCaller, context: unknown) => R | Promise<R>;
+
+/**
+ * What a client reads by default: API Gateway's own words for its IAM refusals
+ * (`{"message":"Forbidden"}`), never which check failed; no token was involved, so the
+ * bearer-token texts of `describeError` do not apply.
+ */
+const GENERIC: Readonly<Record<AuthError['kind'], string>> = {
+  credentials: 'Unauthorized',
+  request: 'Unauthorized',
+  token: 'Unauthorized',
+  forbidden: 'Forbidden',
+  unavailable: 'Service Unavailable',
+};
+
+/** The default policy: a signed-in identity-pool identity (no guests, no plain IAM principals). */
+const signedIn: IdentityPolicy = (caller) => {
+  if (caller.kind !== 'cognito-identity' || caller.guest) throw new AuthError('CLAIM_CHECK');
+};
+
+/**
+ * Wraps a Lambda proxy handler behind API Gateway `AWS_IAM` authorization. Refusals answer
+ * without calling `handler`: `403` for a caller the policy refuses, `401` for an event
+ * without an IAM identity or with identity fields Cognito does not write (`CLAIM_TYPE`), an
+ * identity pool not configured (`CLIENT_ID`) or a user pool outside `userPoolIds` (`ISSUER`).
+ *
+ * @example
+ * ```ts
+ * export const handler = withIamAuth(
+ *   async (event, caller) => ({ statusCode: 200, body: JSON.stringify({ guest: caller.kind === 'cognito-identity' && caller.guest }) }),
+ *   { identityPoolId: 'us-east-1:0000abcd-12ab-34cd-56ef-1234567890ab', policy: allowGuests() },
+ * );
+ * ```
+ */
+export function withIamAuth<E, R>(
+  handler: IamHandler<E, R>,
+  options: IamHandlerOptions,
+): (event: E, context?: unknown) => Promise<R | IamDenialResponse> {
+  if (typeof handler !== 'function')
+    throw new TypeError('cognito-guard: handler must be a function');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('cognito-guard: options must be an object');
+  }
+  checkOptionKeys(options, KEYS, 'withIamAuth');
+  const read = iamCallerReader({
+    identityPoolId: options.identityPoolId,
+    ...(options.userPoolIds === undefined ? {} : { userPoolIds: options.userPoolIds }),
+  });
+  const policy = options.policy ?? signedIn;
+  if (typeof policy !== 'function') throw new TypeError('cognito-guard: policy must be a function');
+  const detail = checkErrorDetail(options.errorDetail);
+  const onDenied = options.onDenied;
+
+  const deny = (error: AuthError): IamDenialResponse => {
+    try {
+      onDenied?.(error);
+    } catch {
+      // A failing hook never changes the answer.
+    }
+    return {
+      statusCode: error.status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        message: detail === 'code' ? describeError(error.code, 'code') : GENERIC[error.kind],
+      }),
+    };
+  };
+
+  return async (event, context) => {
+    let caller: IamCaller;
+    try {
+      caller = read(event);
+    } catch (err) {
+      return deny(isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err }));
+    }
+    const refused = checkIdentityPolicy(policy, caller);
+    if (refused !== undefined) return deny(refused);
+    return handler(event, caller, context);
+  };
+}
