@@ -49,7 +49,7 @@ describe('the repository on its own', () => {
     expect(files).toContain('test/fixtures/aws-events/README.md');
     expect(files).toContain('test/fixtures/wycheproof/README.md');
     expect(read('test/fixtures/wycheproof/LICENSE')).toContain('Apache License');
-    expect(files.filter((f) => /^test\/fixtures\/aws-events\/.*\.json$/.test(f)).length).toBe(23);
+    expect(files.filter((f) => /^test\/fixtures\/aws-events\/.*\.json$/.test(f)).length).toBe(25);
   });
 
   it('states every rule R01-R51 in SECURITY.md with a public source', () => {

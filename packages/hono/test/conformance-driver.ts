@@ -5,6 +5,7 @@ import {
   type CognitoAuthEnv,
   CognitoAuthException,
   cognitoAuth,
+  guard,
   requireGroups,
   requireScopes,
 } from '../src/index.js';
@@ -21,6 +22,7 @@ function tableApp({ verifier, routes, realm, mode }: DriverStartOptions): Hono<C
     ];
     if (route.scopes !== undefined) handlers.push(requireScopes(...route.scopes));
     if (route.groups !== undefined) handlers.push(requireGroups(...route.groups));
+    if (route.policy !== undefined) handlers.push(guard(route.policy));
     // `use` with a path without a wildcard runs for that path only, in the order given.
     for (const handler of handlers) app.use(route.path, handler);
     app.get(route.path, (c) => c.json({ sub: c.get('auth')?.sub ?? null }));

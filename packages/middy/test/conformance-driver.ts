@@ -12,6 +12,7 @@ import {
   type CognitoAuthContext,
   type CognitoAuthResponse,
   cognitoAuth,
+  guard,
   requireGroups,
   requireScopes,
 } from '../src/index.js';
@@ -57,6 +58,7 @@ export function middyDriver(kind: Kind): Driver {
           )
           .use(route.scopes === undefined ? [] : [requireScopes(...route.scopes)])
           .use(route.groups === undefined ? [] : [requireGroups(...route.groups)])
+          .use(route.policy === undefined ? [] : [guard(route.policy)])
           .use({
             onError: async (request) => {
               const err = request.error as unknown;

@@ -15,6 +15,7 @@ import type { Driver, DriverApp, RouteRule } from '../../../test/conformance/dri
 import { httpOutcome, sendHttp } from '../../../test/conformance/http-client.js';
 import {
   Auth,
+  Authorize,
   type AuthResult,
   CognitoAuthException,
   CognitoGuard,
@@ -45,6 +46,7 @@ function controllerFor(routes: readonly RouteRule[]): Type<unknown> {
     if (route.auth === 'optional') decorate(OptionalAuth());
     if (route.scopes !== undefined) decorate(RequireScopes(...route.scopes));
     if (route.groups !== undefined) decorate(RequireGroups(...route.groups));
+    if (route.policy !== undefined) decorate(Authorize(route.policy));
     Auth()(TableController.prototype, name, 0);
   });
   Controller()(TableController);
