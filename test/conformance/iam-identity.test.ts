@@ -148,7 +148,7 @@ describe('IAM caller conformance', () => {
         const handler = lambdaIamAuth(async () => ({ statusCode: 200, body: 'ok' }), {
           ...options,
           policy: row.policy,
-          onDenied: (error) => denied.push(error.code),
+          onEvent: (event) => denied.push(event.code),
         });
         const response = await handler(build(row.caller));
         expect(denied).toEqual(row.code === null ? [] : [row.code]);
@@ -162,7 +162,7 @@ describe('IAM caller conformance', () => {
         ...options,
         policy: row.policy,
         deny: 'envelope',
-        onDenied: (error) => denied.push(error.code),
+        onEvent: (denial) => denied.push(denial.code),
       });
       const result = await resolver(
         appSyncIamResolverEvent(row.caller, { fieldName: 'feed', parentTypeName: 'Query' }),

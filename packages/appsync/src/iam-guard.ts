@@ -8,8 +8,14 @@ import {
   iamCallerReader,
   isAuthError,
 } from '@cognito-guard/core';
-import { checkErrorDetail, checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
+import {
+  checkErrorDetail,
+  checkOptionKeys,
+  notifyHook,
+  optionKeys,
+} from '@cognito-guard/core/http';
 import { type DenialEnvelope, denialFor } from './denial.js';
+import type { ResolverDenial } from './guard.js';
 
 /**
  * Direct Lambda resolvers behind AppSync `AWS_IAM` authorization: AppSync checked the SigV4
@@ -25,8 +31,11 @@ export interface IamResolverGuardOptions extends IamIdentityOptions {
   readonly policy?: IdentityPolicy | undefined;
   /** `throw` (default) an `AuthError`, or return a {@link DenialEnvelope}. */
   readonly deny?: 'throw' | 'envelope' | undefined;
-  /** Called for every refusal with the precise code; exceptions it throws are ignored. */
-  readonly onDenied?: ((error: AuthError) => void) | undefined;
+  /**
+   * Observability hook, called for every refusal with the precise code (the same
+   * {@link ResolverDenial} as `withAuth`'s); exceptions it throws are ignored.
+   */
+  readonly onEvent?: ((denial: ResolverDenial) => void) | undefined;
   /** What the client reads: `'generic'` (default) or `'code'`. */
   readonly errorDetail?: ErrorDetail | undefined;
 }
@@ -36,7 +45,7 @@ const KEYS = optionKeys<IamResolverGuardOptions>({
   userPoolIds: true,
   policy: true,
   deny: true,
-  onDenied: true,
+  onEvent: true,
   errorDetail: true,
 });
 
@@ -84,7 +93,10 @@ export function withIamAuth<E extends ResolverEventLike, R>(
     throw new TypeError('cognito-guard: deny must be "throw" or "envelope"');
   }
   const detail = checkErrorDetail(options.errorDetail);
-  const onDenied = options.onDenied;
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new TypeError('cognito-guard: onEvent must be a function');
+  }
 
   return async (event, context) => {
     let refused: AuthError | undefined;
@@ -100,15 +112,11 @@ export function withIamAuth<E extends ResolverEventLike, R>(
     }
     if (refused === undefined && caller !== undefined) return handler(event, caller, context);
     const error = refused ?? new AuthError('NO_CREDENTIALS');
-    try {
-      onDenied?.(error);
-    } catch {
-      // A failing hook never changes the answer.
-    }
     const info = event?.info;
     const fieldName = typeof info?.fieldName === 'string' ? info.fieldName : undefined;
     const parentTypeName =
       typeof info?.parentTypeName === 'string' ? info.parentTypeName : undefined;
+    notifyHook(onEvent, { code: error.code, error, fieldName, parentTypeName, index: undefined });
     const envelope = denialFor(error, fieldName, parentTypeName, detail);
     if (mode === 'envelope') return envelope;
     const thrown = new AuthError(error.code);

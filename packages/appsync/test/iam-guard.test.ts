@@ -27,10 +27,32 @@ describe('withIamAuth (AppSync)', () => {
       identityPoolId: POOL,
       policy: requireAuthenticated(),
       deny: 'envelope',
-      onDenied: (error) => codes.push(error.code),
+      onEvent: (denial) => codes.push(denial.code),
     });
     expect(isDenial(await resolver(event))).toBe(true);
     expect(codes).toEqual(['CLAIM_CHECK']);
+  });
+
+  it("reports withAuth's ResolverDenial through onEvent, with the field", async () => {
+    const denials: unknown[] = [];
+    const resolver = withIamAuth(async () => 'ok', {
+      identityPoolId: POOL,
+      deny: 'envelope',
+      onEvent: (denial) => denials.push(denial),
+    });
+    await resolver(event);
+    expect(denials).toEqual([
+      {
+        code: 'CLAIM_CHECK',
+        error: expect.objectContaining({ code: 'CLAIM_CHECK' }),
+        fieldName: 'post',
+        parentTypeName: 'Mutation',
+        index: undefined,
+      },
+    ]);
+    expect(() =>
+      withIamAuth(async () => 'ok', { identityPoolId: POOL, onDenied: () => {} } as never),
+    ).toThrow(/onDenied/);
   });
 
   it('refuses a batch (an array) and an event without identity: NO_CREDENTIALS', async () => {
@@ -39,7 +61,7 @@ describe('withIamAuth (AppSync)', () => {
       identityPoolId: POOL,
       policy: allowGuests(),
       deny: 'envelope',
-      onDenied: (error) => codes.push(error.code),
+      onEvent: (denial) => codes.push(denial.code),
     });
     await resolver([event] as unknown as typeof event);
     await resolver({ ...event, identity: null });

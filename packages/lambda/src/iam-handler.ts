@@ -2,6 +2,7 @@ import {
   AuthError,
   checkIdentityPolicy,
   describeError,
+  type ErrorCode,
   type ErrorDetail,
   type IamCaller,
   type IamIdentityOptions,
@@ -9,7 +10,12 @@ import {
   iamCallerReader,
   isAuthError,
 } from '@cognito-guard/core';
-import { checkErrorDetail, checkOptionKeys, optionKeys } from '@cognito-guard/core/http';
+import {
+  checkErrorDetail,
+  checkOptionKeys,
+  notifyHook,
+  optionKeys,
+} from '@cognito-guard/core/http';
 
 /**
  * A Lambda proxy handler behind API Gateway IAM authorization (REST payload 1.0 or HTTP API
@@ -18,6 +24,22 @@ import { checkErrorDetail, checkOptionKeys, optionKeys } from '@cognito-guard/co
  * identity policy before the application's handler runs.
  */
 
+/**
+ * A refusal of {@link withIamAuth}, for logs and metrics, shaped like the authorizers'
+ * `AuthorizerEvent`: `unauthorized` (401: no usable IAM identity), `deny` (403: the policy
+ * refused) or `error` (503). Carries the precise code, never credentials.
+ *
+ * @example
+ * ```ts
+ * const onEvent = (e: IamHandlerEvent) => metrics.count(`${e.type}.${e.code}`);
+ * ```
+ */
+export interface IamHandlerEvent {
+  readonly type: 'unauthorized' | 'deny' | 'error';
+  readonly code: ErrorCode;
+  readonly error: AuthError;
+}
+
 /** Options of {@link withIamAuth}. */
 export interface IamHandlerOptions extends IamIdentityOptions {
   /**
@@ -25,8 +47,8 @@ export interface IamHandlerOptions extends IamIdentityOptions {
    * `allowGuests()` for a public read path.
    */
   readonly policy?: IdentityPolicy | undefined;
-  /** Called for every refusal with the precise code; exceptions it throws are ignored. */
-  readonly onDenied?: ((error: AuthError) => void) | undefined;
+  /** Observability hook, called for every refusal with the precise code; exceptions it throws are ignored. */
+  readonly onEvent?: ((event: IamHandlerEvent) => void) | undefined;
   /** What the client reads: `'generic'` (default: `Forbidden`, `Unauthorized`) or `'code'`. */
   readonly errorDetail?: ErrorDetail | undefined;
 }
@@ -35,7 +57,7 @@ const KEYS = optionKeys<IamHandlerOptions>({
   identityPoolId: true,
   userPoolIds: true,
   policy: true,
-  onDenied: true,
+  onEvent: true,
   errorDetail: true,
 });
 
@@ -98,14 +120,14 @@ export function withIamAuth<E, R>(
   const policy = options.policy ?? signedIn;
   if (typeof policy !== 'function') throw new TypeError('cognito-guard: policy must be a function');
   const detail = checkErrorDetail(options.errorDetail);
-  const onDenied = options.onDenied;
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new TypeError('cognito-guard: onEvent must be a function');
+  }
 
   const deny = (error: AuthError): IamDenialResponse => {
-    try {
-      onDenied?.(error);
-    } catch {
-      // A failing hook never changes the answer.
-    }
+    const type = error.status === 403 ? 'deny' : error.status === 401 ? 'unauthorized' : 'error';
+    notifyHook(onEvent, { type, code: error.code, error });
     return {
       statusCode: error.status,
       headers: { 'content-type': 'application/json' },

@@ -32,7 +32,12 @@ export type {
   HttpApiSimpleAuthorizerOptions,
 } from './http-api-authorizer.js';
 export { createHttpApiAuthorizer } from './http-api-authorizer.js';
-export type { IamDenialResponse, IamHandler, IamHandlerOptions } from './iam-handler.js';
+export type {
+  IamDenialResponse,
+  IamHandler,
+  IamHandlerEvent,
+  IamHandlerOptions,
+} from './iam-handler.js';
 export { withIamAuth } from './iam-handler.js';
 export type { PolicyDecision } from './iam-policy.js';
 export { evaluatePolicy } from './iam-policy.js';

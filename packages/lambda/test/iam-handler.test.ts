@@ -22,11 +22,11 @@ describe('withIamAuth (Lambda)', () => {
     });
   });
 
-  it("sends the code's text with errorDetail 'code', and ignores a failing onDenied", async () => {
+  it("sends the code's text with errorDetail 'code', and ignores a failing onEvent", async () => {
     const handler = withIamAuth(ok, {
       identityPoolId: POOL,
       errorDetail: 'code',
-      onDenied: () => {
+      onEvent: () => {
         throw new Error('broken logger');
       },
     });
@@ -35,6 +35,32 @@ describe('withIamAuth (Lambda)', () => {
     expect(JSON.parse((response as { body: string }).body)).toEqual({
       message: 'The token does not satisfy the access rule',
     });
+  });
+
+  it("reports refusals through onEvent with the authorizers' type and the exact code", async () => {
+    const events: { type: string; code: string }[] = [];
+    const handler = withIamAuth(ok, {
+      identityPoolId: POOL,
+      onEvent: ({ type, code, error }) => {
+        expect(error.code).toBe(code);
+        events.push({ type, code });
+      },
+    });
+    await handler(httpApiIamEvent(guest));
+    await handler(null);
+    expect(events).toEqual([
+      { type: 'deny', code: 'CLAIM_CHECK' },
+      { type: 'unauthorized', code: 'NO_CREDENTIALS' },
+    ]);
+  });
+
+  it('refuses the onDenied key and a hook that is not a function, at creation', () => {
+    expect(() => withIamAuth(ok, { identityPoolId: POOL, onDenied: () => {} } as never)).toThrow(
+      /onDenied/,
+    );
+    expect(() => withIamAuth(ok, { identityPoolId: POOL, onEvent: 'log' as never })).toThrow(
+      'cognito-guard: onEvent must be a function',
+    );
   });
 
   it('answers 401 to an event that is not an object, never a crash', async () => {
