@@ -1,16 +1,7 @@
+import { AuthError, checkIdentityPolicy, type IamCaller, isAuthError } from '@cognito-guard/core';
 import {
-  AuthError,
-  checkIdentityPolicy,
-  type ErrorDetail,
-  type IamCaller,
-  type IamIdentityOptions,
-  type IdentityPolicy,
-  iamCallerReader,
-  isAuthError,
-} from '@cognito-guard/core';
-import {
-  checkErrorDetail,
-  checkOptionKeys,
+  type IamGuardOptions,
+  iamGuardSettings,
   notifyHook,
   optionKeys,
 } from '@cognito-guard/core/http';
@@ -25,19 +16,15 @@ import type { ResolverDenial } from './guard.js';
  * logins parsed, plain IAM principals reported as such) and applies an identity policy.
  */
 
-/** Options of {@link withIamAuth}. */
-export interface IamResolverGuardOptions extends IamIdentityOptions {
-  /** Who may call. Default: signed-in identities only; `allowGuests()` lets guests in. */
-  readonly policy?: IdentityPolicy | undefined;
+/**
+ * Options of {@link withIamAuth}: `identityPoolId`, `userPoolIds`, `policy` (default:
+ * signed-in identities only; `allowGuests()` lets guests in), `onEvent` (every refusal, the
+ * same {@link ResolverDenial} as `withAuth`'s), `errorDetail` (`'generic'`, the default, or
+ * `'code'`), and `deny`.
+ */
+export interface IamResolverGuardOptions extends IamGuardOptions<ResolverDenial> {
   /** `throw` (default) an `AuthError`, or return a {@link DenialEnvelope}. */
   readonly deny?: 'throw' | 'envelope' | undefined;
-  /**
-   * Observability hook, called for every refusal with the precise code (the same
-   * {@link ResolverDenial} as `withAuth`'s); exceptions it throws are ignored.
-   */
-  readonly onEvent?: ((denial: ResolverDenial) => void) | undefined;
-  /** What the client reads: `'generic'` (default) or `'code'`. */
-  readonly errorDetail?: ErrorDetail | undefined;
 }
 
 const KEYS = optionKeys<IamResolverGuardOptions>({
@@ -53,10 +40,6 @@ interface ResolverEventLike {
   readonly identity?: unknown;
   readonly info?: { readonly fieldName?: unknown; readonly parentTypeName?: unknown } | null;
 }
-
-const signedIn: IdentityPolicy = (caller) => {
-  if (caller.kind !== 'cognito-identity' || caller.guest) throw new AuthError('CLAIM_CHECK');
-};
 
 /**
  * Wraps a direct Lambda resolver for `AWS_IAM` callers: `handler` runs only for callers the
@@ -76,26 +59,15 @@ export function withIamAuth<E extends ResolverEventLike, R>(
   handler: (event: E, caller: IamCaller, context: unknown) => R | Promise<R>,
   options: IamResolverGuardOptions,
 ): (event: E, context?: unknown) => Promise<R | DenialEnvelope> {
-  if (typeof handler !== 'function')
-    throw new TypeError('cognito-guard: handler must be a function');
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('cognito-guard: options must be an object');
-  }
-  checkOptionKeys(options, KEYS, 'withIamAuth');
-  const read = iamCallerReader({
-    identityPoolId: options.identityPoolId,
-    ...(options.userPoolIds === undefined ? {} : { userPoolIds: options.userPoolIds }),
-  });
-  const policy = options.policy ?? signedIn;
-  if (typeof policy !== 'function') throw new TypeError('cognito-guard: policy must be a function');
+  const { read, policy, onEvent, errorDetail } = iamGuardSettings(
+    handler,
+    options,
+    KEYS,
+    'withIamAuth',
+  );
   const mode = options.deny ?? 'throw';
   if (mode !== 'throw' && mode !== 'envelope') {
     throw new TypeError('cognito-guard: deny must be "throw" or "envelope"');
-  }
-  const detail = checkErrorDetail(options.errorDetail);
-  const onEvent = options.onEvent;
-  if (onEvent !== undefined && typeof onEvent !== 'function') {
-    throw new TypeError('cognito-guard: onEvent must be a function');
   }
 
   return async (event, context) => {
@@ -117,7 +89,7 @@ export function withIamAuth<E extends ResolverEventLike, R>(
     const parentTypeName =
       typeof info?.parentTypeName === 'string' ? info.parentTypeName : undefined;
     notifyHook(onEvent, { code: error.code, error, fieldName, parentTypeName, index: undefined });
-    const envelope = denialFor(error, fieldName, parentTypeName, detail);
+    const envelope = denialFor(error, fieldName, parentTypeName, errorDetail);
     if (mode === 'envelope') return envelope;
     const thrown = new AuthError(error.code);
     thrown.message = envelope.errorMessage;

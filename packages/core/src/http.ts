@@ -28,6 +28,8 @@ export {
   tokenFromRaw,
   verifierFromHttpOptions,
 } from './http-adapter.js';
+export type { IamGuardOptions, IamGuardSettings } from './iam-guard.js';
+export { iamGuardSettings } from './iam-guard.js';
 export type { Inspection, InspectionCheck, InspectionCheckName } from './inspect.js';
 export { inspectToken } from './inspect.js';
 export { cognitoIssuer, regionOfPoolId, userPoolOfIssuer } from './issuer.js';

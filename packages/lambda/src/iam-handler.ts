@@ -3,16 +3,12 @@ import {
   checkIdentityPolicy,
   describeError,
   type ErrorCode,
-  type ErrorDetail,
   type IamCaller,
-  type IamIdentityOptions,
-  type IdentityPolicy,
-  iamCallerReader,
   isAuthError,
 } from '@cognito-guard/core';
 import {
-  checkErrorDetail,
-  checkOptionKeys,
+  type IamGuardOptions,
+  iamGuardSettings,
   notifyHook,
   optionKeys,
 } from '@cognito-guard/core/http';
@@ -40,18 +36,13 @@ export interface IamHandlerEvent {
   readonly error: AuthError;
 }
 
-/** Options of {@link withIamAuth}. */
-export interface IamHandlerOptions extends IamIdentityOptions {
-  /**
-   * Who may call. Default `requireAuthenticated()`-like: signed-in identities only; pass
-   * `allowGuests()` for a public read path.
-   */
-  readonly policy?: IdentityPolicy | undefined;
-  /** Observability hook, called for every refusal with the precise code; exceptions it throws are ignored. */
-  readonly onEvent?: ((event: IamHandlerEvent) => void) | undefined;
-  /** What the client reads: `'generic'` (default: `Forbidden`, `Unauthorized`) or `'code'`. */
-  readonly errorDetail?: ErrorDetail | undefined;
-}
+/**
+ * Options of {@link withIamAuth}: `identityPoolId`, `userPoolIds`, `policy` (default
+ * `requireAuthenticated()`: signed-in identities only; pass `allowGuests()` for a public read
+ * path), `onEvent` (every refusal, with the precise code) and `errorDetail` (`'generic'`,
+ * the default: `Forbidden`, `Unauthorized`; or `'code'`).
+ */
+export interface IamHandlerOptions extends IamGuardOptions<IamHandlerEvent> {}
 
 const KEYS = optionKeys<IamHandlerOptions>({
   identityPoolId: true,
@@ -84,11 +75,6 @@ const GENERIC: Readonly<Record<AuthError['kind'], string>> = {
   unavailable: 'Service Unavailable',
 };
 
-/** The default policy: a signed-in identity-pool identity (no guests, no plain IAM principals). */
-const signedIn: IdentityPolicy = (caller) => {
-  if (caller.kind !== 'cognito-identity' || caller.guest) throw new AuthError('CLAIM_CHECK');
-};
-
 /**
  * Wraps a Lambda proxy handler behind API Gateway `AWS_IAM` authorization. Refusals answer
  * without calling `handler`: `403` for a caller the policy refuses, `401` for an event
@@ -107,23 +93,12 @@ export function withIamAuth<E, R>(
   handler: IamHandler<E, R>,
   options: IamHandlerOptions,
 ): (event: E, context?: unknown) => Promise<R | IamDenialResponse> {
-  if (typeof handler !== 'function')
-    throw new TypeError('cognito-guard: handler must be a function');
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('cognito-guard: options must be an object');
-  }
-  checkOptionKeys(options, KEYS, 'withIamAuth');
-  const read = iamCallerReader({
-    identityPoolId: options.identityPoolId,
-    ...(options.userPoolIds === undefined ? {} : { userPoolIds: options.userPoolIds }),
-  });
-  const policy = options.policy ?? signedIn;
-  if (typeof policy !== 'function') throw new TypeError('cognito-guard: policy must be a function');
-  const detail = checkErrorDetail(options.errorDetail);
-  const onEvent = options.onEvent;
-  if (onEvent !== undefined && typeof onEvent !== 'function') {
-    throw new TypeError('cognito-guard: onEvent must be a function');
-  }
+  const { read, policy, onEvent, errorDetail } = iamGuardSettings(
+    handler,
+    options,
+    KEYS,
+    'withIamAuth',
+  );
 
   const deny = (error: AuthError): IamDenialResponse => {
     const type = error.status === 403 ? 'deny' : error.status === 401 ? 'unauthorized' : 'error';
@@ -132,7 +107,7 @@ export function withIamAuth<E, R>(
       statusCode: error.status,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        message: detail === 'code' ? describeError(error.code, 'code') : GENERIC[error.kind],
+        message: errorDetail === 'code' ? describeError(error.code, 'code') : GENERIC[error.kind],
       }),
     };
   };
