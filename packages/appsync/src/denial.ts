@@ -6,7 +6,7 @@ import { type AuthError, describeError, type ErrorDetail } from '@cognito-guard/
  * (`{ data, errorMessage, errorType }`, AWS AppSync developer guide, "Direct Lambda Resolvers:
  * Batching enabled"), which is also what a JS or VTL response handler turns into `util.unauthorized()` or
  * `util.error()` (the Powertools/Amplify pattern; AppSync's resolver-util-reference-js.html). The
- * precise `AuthError` code is not in it: it reaches the application through `onDenied`, never the
+ * precise `AuthError` code is not in it: it reaches the application through `onEvent`, never the
  * client.
  *
  * - `Unauthorized`: no identity, a token that is not acceptable, or a policy refusal; the same
