@@ -10,6 +10,7 @@
 export type { BearerOptions, BearerSource } from './bearer.js';
 export { extractBearerToken } from './bearer.js';
 export { checkErrorDetail, refusal, sharedRefusal } from './errors.js';
+export { eventParameterValues, isPlainRecord, parameterValues } from './event-parameters.js';
 export { federationOf, rolesOf } from './federation.js';
 export { notifyHook } from './hooks.js';
 export type {

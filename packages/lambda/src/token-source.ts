@@ -1,4 +1,4 @@
-import type { BearerSource } from '@cognito-guard/core/http';
+import { type BearerSource, eventParameterValues } from '@cognito-guard/core/http';
 import type { EventMap } from './events.js';
 
 /**
@@ -57,39 +57,6 @@ export function checkTokenSource(source: TokenSource): TokenSource {
   return Object.freeze({ ...source });
 }
 
-function isMap(value: unknown): value is { readonly [name: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function collect(map: unknown, matches: (key: string) => boolean): string[] {
-  if (!isMap(map)) return [];
-  const out: string[] = [];
-  for (const key of Object.keys(map)) {
-    if (!matches(key)) continue;
-    const value = map[key];
-    if (typeof value === 'string') out.push(value);
-    else if (Array.isArray(value)) {
-      for (const v of value) if (typeof v === 'string') out.push(v);
-    }
-  }
-  return out;
-}
-
-/**
- * Every value of one parameter, from the single-value and the multi-value maps. The
- * multi-value map is the complete one (API Gateway keeps only the last value in `headers`);
- * a single-value entry it does not list counts as one more value, so two `Authorization`
- * headers are seen as two even when only one map has both (REQUEST events carry `headers` and
- * `multiValueHeaders`, api-gateway-lambda-authorizer-input.html).
- */
-function values(single: unknown, multi: unknown, matches: (key: string) => boolean): string[] {
-  const fromMulti = collect(multi, matches);
-  const fromSingle = collect(single, matches);
-  if (fromMulti.length === 0) return fromSingle;
-  const extra = fromSingle.filter((v) => !fromMulti.includes(v));
-  return [...fromMulti, ...extra];
-}
-
 /**
  * The parts of a REQUEST-type event this module reads.
  *
@@ -140,14 +107,14 @@ export function bearerSource(event: RequestParameters, tokenSource: TokenSource)
   const source: { authorization?: string[]; query?: string[] } = {};
   if (tokenSource.header !== undefined) {
     const wanted = tokenSource.header.toLowerCase();
-    source.authorization = values(
+    source.authorization = eventParameterValues(
       event.headers,
       event.multiValueHeaders,
       (key) => key.toLowerCase() === wanted,
     );
   }
   const query = tokenSource.query ?? RFC6750_QUERY;
-  source.query = values(
+  source.query = eventParameterValues(
     event.queryStringParameters,
     event.multiValueQueryStringParameters,
     (key) => key === query,

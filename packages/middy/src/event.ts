@@ -1,4 +1,9 @@
-import type { BearerSource } from '@cognito-guard/core/http';
+import {
+  type BearerSource,
+  eventParameterValues,
+  isPlainRecord,
+  parameterValues,
+} from '@cognito-guard/core/http';
 
 /**
  * Reading the bearer token out of the events a Lambda function receives over HTTP. Three
@@ -28,43 +33,12 @@ export interface HttpEventParts {
   readonly requestContext?: unknown;
 }
 
-function isMap(value: unknown): value is { readonly [name: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function collect(map: unknown, matches: (key: string) => boolean): string[] {
-  if (!isMap(map)) return [];
-  const out: string[] = [];
-  for (const key of Object.keys(map)) {
-    if (!matches(key)) continue;
-    const value = map[key];
-    if (typeof value === 'string') out.push(value);
-    else if (Array.isArray(value)) {
-      for (const v of value) if (typeof v === 'string') out.push(v);
-    }
-  }
-  return out;
-}
-
-/**
- * Every value of one parameter across the single- and multi-value maps. The multi-value map
- * is the complete one (the single map keeps one value of a repeated parameter); a single
- * value the multi map does not list is one more, so two `Authorization` headers are seen as
- * two whichever map carries them, and answered `400` (RFC 6750 §2).
- */
-function values(single: unknown, multi: unknown, matches: (key: string) => boolean): string[] {
-  const fromMulti = collect(multi, matches);
-  const fromSingle = collect(single, matches);
-  if (fromMulti.length === 0) return fromSingle;
-  return [...fromMulti, ...fromSingle.filter((v) => !fromMulti.includes(v))];
-}
-
 const isAuthorization = (key: string) => key.toLowerCase() === 'authorization';
 const isAccessToken = (key: string) => key === 'access_token';
 
 /** `true` for an ALB event: its `requestContext` has an `elb` member. */
 export function isAlbEvent(event: HttpEventParts): boolean {
-  return isMap(event.requestContext) && isMap(event.requestContext.elb);
+  return isPlainRecord(event.requestContext) && isPlainRecord(event.requestContext.elb);
 }
 
 /** Decodes an ALB query value; a malformed escape stays as it is (and fails as a token). */
@@ -98,15 +72,19 @@ function splitJoined(value: string): string[] {
  * ```
  */
 export function bearerSourceOfEvent(event: HttpEventParts): BearerSource {
-  if (!isMap(event)) return {};
+  if (!isPlainRecord(event)) return {};
   if (event.version === '2.0') {
-    const authorization = collect(event.headers, isAuthorization).flatMap(splitJoined);
+    const authorization = parameterValues(event.headers, isAuthorization).flatMap(splitJoined);
     const raw = typeof event.rawQueryString === 'string' ? event.rawQueryString : '';
     const query = raw === '' ? [] : new URLSearchParams(raw).getAll('access_token');
     return { authorization, query: query.length === 0 ? undefined : query };
   }
-  const authorization = values(event.headers, event.multiValueHeaders, isAuthorization);
-  let query = values(
+  const authorization = eventParameterValues(
+    event.headers,
+    event.multiValueHeaders,
+    isAuthorization,
+  );
+  let query = eventParameterValues(
     event.queryStringParameters,
     event.multiValueQueryStringParameters,
     isAccessToken,
