@@ -115,7 +115,7 @@ describe('httpApiV1AuthorizerEvent', () => {
     const authorizer = createHttpApiAuthorizer({
       response: 'iam',
       verifier,
-      require: requireScopes('orders/read'),
+      policy: requireScopes('orders/read'),
     });
     const result = await authorizer(event);
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });

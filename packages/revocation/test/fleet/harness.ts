@@ -49,7 +49,12 @@ export class Worker {
   private readonly pending = new Map<number, Pending>();
   readonly child: ChildProcess;
   constructor(file: string) {
-    this.child = fork(file, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.child = fork(file, [], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      // The AWS SDK v3 prints a Node-support notice on Node 20 in every process that loads
+      // it; the variable is the SDK's documented switch for it.
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     this.child.on('message', (m: { type: string; id?: number; message?: string }) => {
       if (m.id === undefined) return;
       const p = this.pending.get(m.id);
