@@ -10,10 +10,6 @@ import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbStore } from '../src/dynamodb.js';
 import { createRevocationList, type RevocationEvent } from '../src/index.js';
-
-// The AWS SDK v3 prints a Node-support notice on Node 20 when a client is created; this is its
-// documented switch (the worker processes get it from the harness).
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 import {
   bundleWorker,
   freePort,
@@ -24,6 +20,10 @@ import {
   Worker,
   waitFor,
 } from './fleet/harness.js';
+
+// The AWS SDK v3 prints a Node-support notice on Node 20 when a client is created; this is its
+// documented switch (the worker processes get it from the harness).
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 /**
  * The distributed claim on DynamoDB, against moto_server (https://docs.getmoto.org/en/latest/docs/server_mode.html)
