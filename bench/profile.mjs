@@ -8,7 +8,7 @@
  * the profile, plus a µs-per-verify figure measured without the profiler in the same child.
  *
  *   node bench/profile.mjs [--hit | --cached-miss] [--count=40000] [--core=/abs/path/to/core/dist/index.js]
- *   node bench/profile.mjs --http=express-ours [--seconds=8] [--mode=repeated|distinct]
+ *   node bench/profile.mjs --http=express-ours [--seconds=8] [--mode=repeated|distinct] [--tokens=2000]
  *
  * With `--http`, the named server of lib/servers.mjs runs under --cpu-prof while autocannon
  * (50 connections, another process) loads it; the profile is of the server process.
@@ -33,6 +33,9 @@ const count = Number(arg('count', '40000'));
 const corePath = arg('core', undefined);
 const role = arg('role', 'parent');
 const httpServer = arg('http', undefined);
+// Distinct tokens minted; more than the verified-token cache holds (10,000) makes every
+// distinct-mode HTTP request a cache miss, as in `pnpm bench`.
+const tokenCount = Number(arg('tokens', '2000'));
 
 if (role === 'child') {
   // Child: verify the tokens from stdin; the profile is written by --cpu-prof at exit.
@@ -87,7 +90,7 @@ const issuer = await createTestIssuer({ https: true });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cognito-guard-profile-'));
 try {
   const tokens = [];
-  for (let i = 0; i < 2000; i += 200) {
+  for (let i = 0; i < tokenCount; i += 200) {
     tokens.push(
       ...(await Promise.all(
         Array.from({ length: 200 }, (_, j) => issuer.mintAccessToken({ username: `p${i + j}` })),

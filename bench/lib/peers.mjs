@@ -16,6 +16,7 @@ import { Agent } from 'node:https';
 export const VERIFY_PEERS = [
   'crypto',
   'ours',
+  'ours-second',
   'ours-nocache',
   'aws-jwt-verify',
   'jose',
@@ -27,6 +28,8 @@ export const VERIFY_PEERS = [
 export const PEER_LABELS = {
   crypto: 'bare `crypto.verify`, cached KeyObject (floor)',
   ours: '**cognito-guard** (cache on)',
+  'ours-second':
+    "**cognito-guard** (cache on; distinct: each token's second verification, the one that caches it)",
   'ours-nocache': '**cognito-guard** (cache off)',
   'aws-jwt-verify': 'aws-jwt-verify',
   jose: 'jose (createRemoteJWKSet)',
@@ -122,6 +125,7 @@ export async function createPeer(id, ctx, options = {}) {
       };
     }
     case 'ours':
+    case 'ours-second':
     case 'ours-nocache': {
       const verifier = await createOurVerifier(ctx, {
         ...(id === 'ours-nocache' ? { cache: false } : {}),

@@ -48,14 +48,17 @@ export function evaluateTargets(r) {
       target: '<= 1.0x aws-jwt-verify',
       measured:
         `${fmtRatio(miss)} of aws-jwt-verify's time with the default cache ` +
-        `(${fmtRatio(ratio('ours-nocache', 'aws-jwt-verify', 'distinct'))} cache off; wall time ` +
+        `(${fmtRatio(ratio('ours-nocache', 'aws-jwt-verify', 'distinct'))} cache off; ` +
+        `${fmtRatio(ratio('ours-second', 'aws-jwt-verify', 'distinct'))} on each token's second ` +
+        'verification, the one that caches its outcome; wall time ' +
         `${fmtRatio(wall('ours', 'aws-jwt-verify', 'distinct'))}); ` +
         `${fmtRatio(ratio('ours', 'crypto', 'distinct'))} of bare crypto.verify`,
       ok: miss <= 1.0,
       why:
         'the miss path is one RSA verification (bare `crypto.verify`, the floor, is in section 1) ' +
         'plus the strict checks aws-jwt-verify does not make (canonical base64url, duplicate ' +
-        'members, the key policy), the verified-token cache insert, and the frozen result.',
+        'members, the key policy) and the frozen result; on its second verification a token also ' +
+        'pays the insert into the verified-token cache.',
     });
     const hit = ratio('aws-jwt-verify', 'ours', 'repeated');
     rows.push({
@@ -112,8 +115,10 @@ export function evaluateTargets(r) {
         figure: `${name} with auth, repeated token`,
         target: `>= ${target.toFixed(2)}x of ${name} without auth`,
         measured:
-          `throughput ${fmtRatio(paired.median)}` +
-          `${paired.n > 1 ? ` (rounds ${fmtRatio(paired.min)}–${fmtRatio(paired.max)})` : ''}, ` +
+          `throughput ${fmtRatio(paired.median)} (the median of the per-round ratios` +
+          `${paired.n > 1 ? `, rounds ${fmtRatio(paired.min)}–${fmtRatio(paired.max)}` : ''}; ` +
+          `${fmtRatio(withAuth.rps.median / ceiling.rps.median)} as a ratio of the medians in ` +
+          'section 3), ' +
           `${fmt(withAuth.rps.median)} vs ${fmt(ceiling.rps.median)} req/s; server CPU per ` +
           `request ${fmtRatio(pairedCpu?.median)} (${fmt(withAuth.serverCpuUs?.median)} vs ` +
           `${fmt(ceiling.serverCpuUs?.median)} µs)` +
@@ -128,8 +133,9 @@ export function evaluateTargets(r) {
           `request here, so ${target.toFixed(2)}x leaves ` +
           `${fmt((ceiling.serverCpuUs?.median ?? 0) * (1 / target - 1))} µs for authentication; ` +
           'the row with an empty async hook shows what any asynchronous authentication step costs ' +
-          'before it does anything (section 3). The rest is extracting the token and the cache ' +
-          'lookup; re-checking the token grammar before the cache lookup is kept on purpose.',
+          'before it does anything (section 3). The rest is reading every Authorization header ' +
+          '(two are a 400, RFC 6750 §2), the cache lookup with its time checks, and putting the ' +
+          'result on the request.',
       });
     } else {
       rows.push({
@@ -158,8 +164,9 @@ export function evaluateTargets(r) {
         ok: (quiet ? rps : cpu) >= 0.95,
         why:
           'a miss costs one RSA verification in both; ours also runs the checks aws-jwt-verify ' +
-          'does not make and inserts the outcome into the verified-token cache (section 1 has ' +
-          'the verify-level figures without HTTP).',
+          'does not make, reads every Authorization header, and caches the outcomes of the ' +
+          'tokens its doorkeeper has seen before (section 1 has the verify-level figures ' +
+          'without HTTP).',
       });
     }
     const bareExpress = h['express-bare/repeated'];
@@ -353,7 +360,11 @@ function verifySection(v) {
         .toLocaleString('en-US')}+ times per round (calibrated per verifier to about the same ` +
       `wall time). Distinct: one pass over ${v.distinctCount.toLocaleString('en-US')} distinct ` +
       'tokens per round, on a fresh instance (JWKS fetched and one other token verified before ' +
-      'the clock starts), so verifiers with a cache miss every time. Wall time per verify, and ' +
+      'the clock starts), so verifiers with a cache miss every time. cognito-guard caches an ' +
+      "outcome on a token's second verification (its token cache's doorkeeper), so a pass of " +
+      'distinct tokens caches nothing; its "second verification" row times a second pass over ' +
+      'the same tokens on the same instance, which pays the inserts (a token whose doorkeeper ' +
+      'slot another token took in between is not cached then either). Wall time per verify, and ' +
       'CPU time per verify (the process, all threads, GC included): on a quiet machine they ' +
       'agree; on a busy one wall time absorbs time spent descheduled and CPU time does not, so ' +
       'the ratios (below 1x is faster) are taken on CPU time.',
@@ -557,7 +568,8 @@ function herdSection(h) {
       ? [
           '',
           `Cached outcomes across a refresh (cognito-guard): ${h.results.oursRefresh.cached} ` +
-            'distinct valid tokens verified (and cached), then the JWKS fetched again with the ' +
+            'distinct valid tokens verified twice (the second verification caches an outcome), ' +
+            'then the JWKS fetched again with the ' +
             'same keys, first by `jwksCache.refresh()`, then by a token with an unknown kid ' +
             'after the cooldown; the same tokens again after each: ' +
             `${h.results.oursRefresh.afterRefresh} and ${h.results.oursRefresh.afterUnknownKid} ` +
@@ -592,9 +604,10 @@ function memorySection(m) {
       'tokens would take over ten minutes here, so the stream cycles through ' +
       `${m.distinct.toLocaleString('en-US')} distinct valid tokens and hands the verifier a ` +
       'fresh copy of the token string each time: for the cache this is a stream of distinct ' +
-      'tokens (the cycle is longer than the cache, so every verify is a miss; once the cache is ' +
-      'full, one miss in eight is admitted and evicts the least recently used entry; cache hits ' +
-      `during the stream: ${m.hitsDuringStream}). ` +
+      'tokens (the cycle is longer than the cache, so nearly every verify is a miss; a miss is ' +
+      "cached only when the token's fingerprint is still in the cache's doorkeeper from its " +
+      'previous pass (16,384 slots, fewer than the cycle), evicting the least recently used ' +
+      `entry once the cache is full; cache hits during the stream: ${m.hitsDuringStream}). ` +
       'GC forced before each reading (--expose-gc). The token list itself is in the baseline. ' +
       `${((m.elapsedMs * 1000) / m.total).toFixed(1)} µs per verify over the stream.`,
     '',

@@ -6,7 +6,9 @@
  *   the same token per batch (the cache-hit path for verifiers that have a cache);
  * - distinct tokens: per batch, a fresh instance (its JWKS fetched and one warm-up token
  *   verified before the clock starts), then one pass over the distinct tokens in order, so a
- *   verifier with a cache misses on every one of them.
+ *   verifier with a cache misses on every one of them. `ours-second` makes an untimed first
+ *   pass before the timed one: cognito-guard caches a token's outcome on its second
+ *   verification (the doorkeeper of its token cache), so the timed pass pays the inserts.
  *
  * A batch answers microseconds per verify, wall and CPU time. `global.gc()` runs before every batch so that one
  * peer's garbage is not collected on another's time. Any rejection fails the batch.
@@ -63,6 +65,9 @@ serveParent({
   async distinct({ id, round }) {
     const fresh = await createPeer(id, state.ctx);
     await fresh.verify(state.warm[round % state.warm.length]);
+    if (id === 'ours-second') {
+      for (const token of state.distinct) await fresh.verify(token);
+    }
     gc();
     return measure(fresh, state.distinct, state.distinct.length);
   },

@@ -1,9 +1,11 @@
-import { type BearerSource, extractBearerToken } from './bearer.js';
+import { type BearerSource, extractToken, isB64Token } from './bearer.js';
 import { type Challenge, type ChallengeOptions, toChallenge } from './challenge.js';
 import type { TokenUse } from './claims.js';
-import { AuthError, checkErrorDetail, type ErrorDetail, isAuthError } from './errors.js';
+import { AuthError, checkErrorDetail, type ErrorDetail, isAuthError, refusal } from './errors.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
 import {
+  immediateVerifier,
+  type Refine,
   toVerifier,
   VERIFIER_OPTION_KEYS,
   type Verifier,
@@ -194,16 +196,73 @@ export function tokenFromRaw(
   url: string | undefined,
   settings: Pick<HttpAdapterSettings, 'allowQueryToken'> & { readonly optional?: boolean },
 ): string | undefined {
+  return requestToken(rawHeaders, url, settings, settings.optional === true, true);
+}
+
+function requestToken(
+  rawHeaders: readonly string[],
+  url: string | undefined,
+  settings: Pick<HttpAdapterSettings, 'allowQueryToken'>,
+  optional: boolean,
+  grammar: boolean,
+): string | undefined {
   try {
-    return extractBearerToken(bearerSourceFromRaw(rawHeaders, url), {
-      allowQuery: settings.allowQueryToken,
-    });
+    return extractToken(
+      bearerSourceFromRaw(rawHeaders, url),
+      { allowQuery: settings.allowQueryToken },
+      grammar,
+    );
   } catch (err) {
-    if (settings.optional === true && isAuthError(err) && err.code === 'NO_CREDENTIALS') {
-      return undefined;
-    }
+    if (optional && isAuthError(err) && err.code === 'NO_CREDENTIALS') return undefined;
     throw err;
   }
+}
+
+/** A token outside RFC 6750's b64token grammar is a malformed request, whatever else it is. */
+const grammarFirst: Refine = (err, token) =>
+  isB64Token(token) ? err : refusal('BAD_REQUEST', 'malformed bearer credentials');
+
+/**
+ * Authenticates one Node request: {@link tokenFromRaw}, then the verifier. Returns the result,
+ * `undefined` (`optional`, and no token at all), or a promise of the result; a refusal is
+ * thrown or rejected as an {@link AuthError} (`BAD_REQUEST` for a token outside RFC 6750's
+ * grammar, exactly as `tokenFromRaw` answers it).
+ *
+ * With a verifier made by `createVerifier`, the result comes synchronously whenever no I/O is
+ * needed (a cache hit, or a miss whose key is held), so an adapter can call the framework's
+ * `next` without a promise or a microtask turn, and the token's grammar is tested only once
+ * the verifier refused it (every token it accepts is a b64token). With any other verifier, the
+ * grammar is tested first and `verify` is awaited.
+ *
+ * @example
+ * ```ts
+ * const authenticate = requestAuthenticator(verifier, settings);
+ * const outcome = authenticate(req.rawHeaders, req.url, settings.optional);
+ * if (outcome instanceof Promise) outcome.then(proceed, refuse);
+ * else proceed(outcome);
+ * ```
+ */
+export function requestAuthenticator<R>(
+  verifier: { verify(token: string): Promise<R> },
+  settings: Pick<HttpAdapterSettings, 'allowQueryToken'>,
+): (
+  rawHeaders: readonly string[],
+  url: string | undefined,
+  optional: boolean,
+) => R | undefined | Promise<R> {
+  const immediate = immediateVerifier(verifier) as
+    | ((token: string, refine: Refine) => R | Promise<R>)
+    | undefined;
+  if (immediate === undefined) {
+    return (rawHeaders, url, optional) => {
+      const token = requestToken(rawHeaders, url, settings, optional, true);
+      return token === undefined ? undefined : verifier.verify(token);
+    };
+  }
+  return (rawHeaders, url, optional) => {
+    const token = requestToken(rawHeaders, url, settings, optional, false);
+    return token === undefined ? undefined : immediate(token, grammarFirst);
+  };
 }
 
 /**

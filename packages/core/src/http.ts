@@ -24,6 +24,7 @@ export {
   bearerSourceFromRaw,
   checkHttpAdapterOptions,
   HTTP_ADAPTER_KEYS,
+  requestAuthenticator,
   toHttpDenial,
   toHttpError,
   tokenFromRaw,

@@ -60,6 +60,26 @@ export function verifierClock(verifier: Verifier): () => number {
   return CLOCKS.get(verifier) ?? Date.now;
 }
 
+/** @internal Turns a refusal into the answer the caller gives (see `immediateVerifier`). */
+export type Refine = (err: AuthError, token: string) => AuthError;
+
+/**
+ * @internal A verifier's synchronous entry: the outcome of `verify` without the promise when
+ * no I/O is needed, else a promise; a refusal is thrown (or rejected) as an `AuthError`, after
+ * `refine`. Kept off the public interface: an adapter uses it through the HTTP kit.
+ */
+export type ImmediateVerify = (token: string, refine?: Refine) => AuthResult | Promise<AuthResult>;
+
+const IMMEDIATE = new WeakMap<object, ImmediateVerify>();
+
+/**
+ * @internal The synchronous entry of a verifier made by `createVerifier`; `undefined` for any
+ * other object with a `verify` method (a test double), which adapters call through `verify`.
+ */
+export function immediateVerifier(verifier: object): ImmediateVerify | undefined {
+  return IMMEDIATE.get(verifier);
+}
+
 /**
  * Runs `isRevoked`. A synchronous answer (an in-memory list) is checked synchronously, so a
  * cache hit stays free of promises; a promise is awaited. An `AuthError` thrown by the hook
@@ -211,15 +231,33 @@ export function createVerifier<T extends TokenUse | null>(
     return pending === undefined ? store() : pending.then(store);
   }
 
-  /** Reports a refusal and returns it as an AuthError (anything else is a bug: MALFORMED). */
-  function reject(err: unknown): AuthError {
-    const error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+  /**
+   * Reports a refusal and returns it as an AuthError (anything else is a bug: MALFORMED), after
+   * the caller's `refine` (an adapter's answer for a token it had not checked yet).
+   */
+  function reject(err: unknown, token: string, refine: Refine | undefined): AuthError {
+    let error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+    if (refine !== undefined) error = refine(error, token);
     emit({ type: 'rejected', code: error.code });
     return error;
   }
 
-  function rejected(err: unknown): never {
-    throw reject(err);
+  /**
+   * The outcome, synchronously when no I/O is needed (a cache hit, or a miss whose key is held):
+   * what `verify` wraps in a promise, and what the HTTP adapters call so that such a request
+   * takes no promise and no microtask turn (`immediateVerifier`).
+   */
+  function immediate(token: string, refine?: Refine): AuthResult | Promise<AuthResult> {
+    let outcome: AuthResult | Promise<AuthResult>;
+    try {
+      outcome = verifyOrThrow(token);
+    } catch (err) {
+      throw reject(err, token, refine);
+    }
+    if (!(outcome instanceof Promise)) return outcome;
+    return outcome.catch((err: unknown) => {
+      throw reject(err, token, refine);
+    });
   }
 
   const userPools = Object.freeze(
@@ -239,12 +277,12 @@ export function createVerifier<T extends TokenUse | null>(
     // microtasks (this is the per-request path of every adapter).
     verify(token) {
       try {
-        const outcome = verifyOrThrow(token);
-        return (
-          outcome instanceof Promise ? outcome.catch(rejected) : Promise.resolve(outcome)
-        ) as Promise<AuthResult<ClaimsFor<T>>>;
+        const outcome = immediate(token);
+        return (outcome instanceof Promise ? outcome : Promise.resolve(outcome)) as Promise<
+          AuthResult<ClaimsFor<T>>
+        >;
       } catch (err) {
-        return Promise.reject(reject(err));
+        return Promise.reject(err);
       }
     },
     async hydrate() {
@@ -257,6 +295,7 @@ export function createVerifier<T extends TokenUse | null>(
     },
   };
   CLOCKS.set(verifier, clock);
+  IMMEDIATE.set(verifier, immediate);
   return verifier;
 }
 

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIT_ONE_IN, createTokenCache } from '../src/token-cache.js';
+import { createTokenCache, DOORKEEPER_SLOTS, type TokenCache } from '../src/token-cache.js';
+
+/** A token's second verification is the one that caches it (the doorkeeper). */
+function setTwice<V>(cache: TokenCache<V>, token: string, value: V, expiresAtMs: number): void {
+  cache.set(token, value, expiresAtMs, 10);
+  cache.set(token, value, expiresAtMs, 10);
+}
 
 describe('createTokenCache', () => {
   const tail = 'x'.repeat(32);
 
   it('answers only the exact token, even when another shares its last 32 characters', () => {
     const cache = createTokenCache<{ n: number }>({}, () => 0);
-    cache.set(`a.b.${tail}`, { n: 1 }, 60_000, 10);
+    setTwice(cache, `a.b.${tail}`, { n: 1 }, 60_000);
     expect(cache.get(`a.b.${tail}`)).toEqual({ n: 1 });
     expect(cache.get(`a.c.${tail}`)).toBeUndefined();
     // Deleting a look-alike leaves the real entry alone.
@@ -14,10 +20,19 @@ describe('createTokenCache', () => {
     expect(cache.get(`a.b.${tail}`)).toEqual({ n: 1 });
   });
 
+  it('caches a token on its second verification, not its first', () => {
+    const cache = createTokenCache<{ n: number }>({}, () => 0);
+    cache.set(`a.b.${tail}`, { n: 1 }, 60_000, 10);
+    expect(cache.get(`a.b.${tail}`)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    cache.set(`a.b.${tail}`, { n: 1 }, 60_000, 10);
+    expect(cache.get(`a.b.${tail}`)).toEqual({ n: 1 });
+  });
+
   it('drops an entry at its expiry, on the injected clock', () => {
     let now = 1_000;
     const cache = createTokenCache<{ n: number }>({}, () => now);
-    cache.set(`a.b.${tail}`, { n: 1 }, 61_000, 10);
+    setTwice(cache, `a.b.${tail}`, { n: 1 }, 61_000);
     now = 60_999;
     expect(cache.get(`a.b.${tail}`)).toEqual({ n: 1 });
     now = 61_001;
@@ -26,29 +41,29 @@ describe('createTokenCache', () => {
 
   it('does not store what has already expired', () => {
     const cache = createTokenCache<{ n: number }>({}, () => 5_000);
-    cache.set(`a.b.${tail}`, { n: 1 }, 4_000, 10);
+    setTwice(cache, `a.b.${tail}`, { n: 1 }, 4_000);
     expect(cache.size).toBe(0);
   });
 
-  it('holds at most maxEntries', () => {
+  it('holds at most maxEntries, least recently used out first', () => {
+    const token = (i: number) => `t${i}.${'y'.repeat(40)}${i}`;
     const cache = createTokenCache<{ n: number }>({ maxEntries: 3 }, () => 0);
-    for (let i = 0; i < 10; i++) cache.set(`t${i}.${'y'.repeat(40)}${i}`, { n: i }, 60_000, 10);
+    for (let i = 0; i < 10; i++) setTwice(cache, token(i), { n: i }, 60_000);
     expect(cache.size).toBe(3);
+    expect([7, 8, 9].map((i) => cache.get(token(i))?.n)).toEqual([7, 8, 9]);
   });
 
-  it('once full, admits one new token in ADMIT_ONE_IN, so a stream of one-off tokens cannot flush it', () => {
-    const token = (i: number) => `t${i}.${'z'.repeat(40)}${String(i).padStart(4, '0')}`;
+  it('a stream of one-off tokens never enters it, so the tokens used again stay', () => {
+    const token = (i: number) => `t${i}.${'z'.repeat(40)}${String(i).padStart(6, '0')}`;
     const cache = createTokenCache<{ n: number }>({ maxEntries: 4 }, () => 0);
-    for (let i = 0; i < 4; i++) cache.set(token(i), { n: i }, 60_000, 10);
-    // A stream of one-off tokens: only every ADMIT_ONE_IN-th gets in, evicting the oldest.
-    for (let i = 100; i < 100 + 2 * ADMIT_ONE_IN; i++) cache.set(token(i), { n: i }, 60_000, 10);
+    for (let i = 0; i < 4; i++) setTwice(cache, token(i), { n: i }, 60_000);
+    // More one-off tokens than the doorkeeper has slots: none is cached, none evicts.
+    for (let i = 100; i < 100 + 2 * DOORKEEPER_SLOTS; i++) {
+      cache.set(token(i), { n: i }, 60_000, 10);
+    }
     expect(cache.size).toBe(4);
-    const held = [0, 1, 2, 3].filter((i) => cache.get(token(i)) !== undefined);
-    expect(held).toEqual([2, 3]);
-    expect(cache.get(token(100 + ADMIT_ONE_IN - 1))).toEqual({ n: 100 + ADMIT_ONE_IN - 1 });
-    expect(cache.get(token(100 + 2 * ADMIT_ONE_IN - 1))).toEqual({ n: 100 + 2 * ADMIT_ONE_IN - 1 });
-    expect(cache.get(token(100))).toBeUndefined();
-    // A token already held is always updated, full or not.
+    expect([0, 1, 2, 3].map((i) => cache.get(token(i))?.n)).toEqual([0, 1, 2, 3]);
+    // A token already held is always updated.
     cache.set(token(3), { n: 33 }, 60_000, 10);
     expect(cache.get(token(3))).toEqual({ n: 33 });
   });

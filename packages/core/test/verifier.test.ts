@@ -134,12 +134,21 @@ describe('createVerifier', () => {
     const events: VerifierEvent[] = [];
     const verifier = accessVerifier({ onEvent: (e) => events.push(e) });
     const token = await issuer.mintAccessToken();
+    // Verified in full twice (the second caches it: the doorkeeper), then a cache hit.
+    await verifier.verify(token);
     await verifier.verify(token);
     await verifier.verify(token);
     await rejectionCode(verifier.verify('garbage'));
-    expect(events.map((e) => e.type)).toEqual(['jwks-fetch', 'verified', 'verified', 'rejected']);
+    expect(events.map((e) => e.type)).toEqual([
+      'jwks-fetch',
+      'verified',
+      'verified',
+      'verified',
+      'rejected',
+    ]);
     expect(events.map((e) => (e.type === 'verified' ? e.cached : undefined))).toEqual([
       undefined,
+      false,
       false,
       true,
       undefined,
@@ -396,8 +405,10 @@ describe('the verified-token cache', () => {
     const local = manualClock();
     const verifier = accessVerifier({ clock: local.now });
     const token = await issuer.mintAccessToken({ issuedAt: local.now() / 1000, expiresIn: 300 });
-    const first = await verifier.verify(token);
-    expect(await verifier.verify(token)).toBe(first);
+    await verifier.verify(token);
+    // The second verification caches the outcome (the doorkeeper); the third is a hit.
+    const cached = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(cached);
     local.advance(300 + 5);
     expect(await rejectionCode(verifier.verify(token))).toBe('EXPIRED');
   });
@@ -424,12 +435,16 @@ describe('the verified-token cache', () => {
     const tokens = await Promise.all(
       [1, 2, 3].map((n) => issuer.mintAccessToken({ username: `u${n}` })),
     );
-    for (const t of tokens) await verifier.verify(t);
+    // Each token verified twice (the second caches it); the third evicts the first.
+    for (const t of tokens) {
+      await verifier.verify(t);
+      await verifier.verify(t);
+    }
     events.length = 0;
-    // Full at two: the third was verified but not admitted (one in ADMIT_ONE_IN is, once
-    // full), so the first two are still answered from the cache and the third is not.
-    for (const t of tokens) await verifier.verify(t);
-    expect(events).toHaveLength(2);
+    for (const t of tokens.slice(1)) await verifier.verify(t);
+    expect(events).toEqual(['hit', 'hit']);
+    await verifier.verify(tokens[0]!);
+    expect(events).toEqual(['hit', 'hit']);
   });
 });
 

@@ -12,11 +12,11 @@ import {
   checkOptionKeys,
   HTTP_ADAPTER_KEYS,
   type HttpAdapterOptions,
+  requestAuthenticator,
   toHttpDenial,
-  tokenFromRaw,
 } from '@cognito-guard/core/http';
 import type { NextFunction, Request, Response } from 'express';
-import type { AuthHandler, Deny } from './middleware.js';
+import { type AuthHandler, bearerMiddleware, type Deny } from './middleware.js';
 
 declare global {
   namespace Express {
@@ -109,28 +109,12 @@ export function identityPoolAuth(options: IdentityPoolAuthOptions): AuthHandler 
     req.identity = identity;
     req[IDENTITY_STATE] = { identity, deny };
   };
-
-  return (req, res, next) => {
-    let token: string | undefined;
-    try {
-      token = tokenFromRaw(req.rawHeaders, req.originalUrl ?? req.url, settings);
-    } catch (err) {
-      deny(err, res, next);
-      return;
-    }
-    if (token === undefined) {
-      attach(req as WithIdentityState, undefined);
-      next();
-      return;
-    }
-    verifier.verify(token).then(
-      (identity) => {
-        attach(req as WithIdentityState, identity);
-        next();
-      },
-      (err: unknown) => deny(err, res, next),
-    );
-  };
+  return bearerMiddleware(
+    requestAuthenticator(verifier, settings),
+    settings.optional,
+    deny,
+    attach,
+  );
 }
 
 /**

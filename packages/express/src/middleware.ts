@@ -3,8 +3,8 @@ import {
   checkHttpAdapterOptions,
   type HttpAdapterOptions,
   type HttpAdapterVerifierOptions,
+  requestAuthenticator,
   toHttpDenial,
-  tokenFromRaw,
   verifierFromHttpOptions,
 } from '@cognito-guard/core/http';
 import type { NextFunction, Request, Response } from 'express';
@@ -119,28 +119,47 @@ export function cognitoAuth(options: CognitoAuthOptions): AuthHandler {
       next(denial.error);
     }
   };
-  const verifier = verifierFromHttpOptions(options);
+  const authenticate = requestAuthenticator(verifierFromHttpOptions(options), settings);
+  return bearerMiddleware(authenticate, settings.optional, deny, (req, auth) =>
+    attach(req, auth, deny),
+  );
+}
 
+/**
+ * @internal The middleware around one authenticator (`cognitoAuth`, `identityPoolAuth`):
+ * `attach` puts the outcome on the request, then `next()`; a refusal goes to `deny`.
+ */
+export function bearerMiddleware<R>(
+  authenticate: (
+    rawHeaders: readonly string[],
+    url: string,
+    optional: boolean,
+  ) => R | undefined | Promise<R>,
+  optional: boolean,
+  deny: Deny,
+  attach: (req: object, outcome: R | undefined) => void,
+): AuthHandler {
   return (req, res, next) => {
-    let token: string | undefined;
+    let outcome: R | undefined | Promise<R>;
     try {
-      token = tokenFromRaw(req.rawHeaders, req.originalUrl ?? req.url, settings);
+      outcome = authenticate(req.rawHeaders, req.originalUrl ?? req.url, optional);
     } catch (err) {
       deny(err, res, next);
       return;
     }
-    if (token === undefined) {
-      // An optional route, and no token at all.
-      attach(req, undefined, deny);
-      next();
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (verified) => {
+          attach(req, verified);
+          next();
+        },
+        (err: unknown) => deny(err, res, next),
+      );
       return;
     }
-    verifier.verify(token).then(
-      (auth) => {
-        attach(req, auth, deny);
-        next();
-      },
-      (err: unknown) => deny(err, res, next),
-    );
+    // A cache hit (or a miss whose key is held): no promise, no microtask turn. `undefined` is
+    // an optional route and no token at all.
+    attach(req, outcome);
+    next();
   };
 }

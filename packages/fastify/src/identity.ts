@@ -12,11 +12,12 @@ import {
   checkOptionKeys,
   HTTP_ADAPTER_KEYS,
   type HttpAdapterOptions,
+  requestAuthenticator,
   toHttpDenial,
-  tokenFromRaw,
 } from '@cognito-guard/core/http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { bearerHook, type Deny } from './state.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,7 +48,6 @@ export type IdentityPoolGuardOptions = HttpAdapterOptions & {
   readonly identityPool: IdentityPoolVerifier | IdentityPoolVerifierOptions;
 };
 
-type Deny = (err: unknown, reply: FastifyReply) => FastifyReply;
 const IDENTITY_STATE = Symbol('cognito-guard.fastify.identity');
 type WithIdentity = FastifyRequest & {
   [IDENTITY_STATE]: { identity: CognitoIdentity | undefined; deny: Deny } | null;
@@ -93,28 +93,22 @@ const plugin: FastifyPluginAsync<IdentityPoolGuardOptions> = async (fastify, opt
     fastify.decorateRequest(IDENTITY_STATE, null);
   }
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.identity === false) return;
-    const state = request as WithIdentity;
-    let token: string | undefined;
-    try {
-      token = tokenFromRaw(request.raw.rawHeaders, request.raw.url, settings);
-    } catch (err) {
-      return deny(err, reply);
-    }
-    if (token === undefined) {
-      state.identity = undefined;
-      state[IDENTITY_STATE] = { identity: undefined, deny };
-      return;
-    }
-    try {
-      const identity = await verifier.verify(token);
-      state.identity = identity;
-      state[IDENTITY_STATE] = { identity, deny };
-    } catch (err) {
-      return deny(err, reply);
-    }
-  });
+  const required = { skip: false, optional: settings.optional };
+  const skipped = { skip: true, optional: false };
+  fastify.addHook(
+    'onRequest',
+    bearerHook(
+      requestAuthenticator(verifier, settings),
+      deny,
+      (request) => (request.routeOptions.config?.identity === false ? skipped : required),
+      (request, identity: CognitoIdentity | undefined) => {
+        const state = request as WithIdentity;
+        state.identity = identity;
+        state[IDENTITY_STATE] = { identity, deny };
+        return undefined;
+      },
+    ),
+  );
 };
 
 /**

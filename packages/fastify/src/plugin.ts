@@ -4,14 +4,14 @@ import {
   type HttpAdapterOptions,
   type HttpAdapterVerifierOptions,
   isCorePolicy,
+  requestAuthenticator,
   toHttpDenial,
-  tokenFromRaw,
   verifierFromHttpOptions,
 } from '@cognito-guard/core/http';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { GuardHook } from './guards.js';
-import { type Deny, STATE, type WithState } from './state.js';
+import { bearerHook, type Deny, STATE, type WithState } from './state.js';
 
 /**
  * Per-route settings, under `config.auth` of a route. `config: { auth: false }` is short for
@@ -218,38 +218,26 @@ const plugin: FastifyPluginAsync<CognitoGuardOptions> = async (fastify, options)
   });
 
   // onRequest: before the body is read, so a refused request costs no parsing.
-  fastify.addHook('onRequest', async (request, reply) => {
-    const rule = routeRule(request.routeOptions.config?.auth, '');
-    if (rule.skip) return;
-    const state = request as WithState;
-    let token: string | undefined;
-    try {
-      token = tokenFromRaw(request.raw.rawHeaders, request.raw.url, {
-        allowQueryToken: settings.allowQueryToken,
-        optional: rule.optional,
-      });
-    } catch (err) {
-      return deny(err, reply);
-    }
-    if (token === undefined) {
-      // An optional route, and no token at all.
-      state.auth = undefined;
-      state[STATE] = { auth: undefined, deny };
-      return;
-    }
-    let auth: AuthResult;
-    try {
-      auth = await verifier.verify(token);
-    } catch (err) {
-      return deny(err, reply);
-    }
-    state.auth = auth;
-    state[STATE] = { auth, deny };
-    for (const policy of rule.policies) {
-      const denied = checkPolicy(policy, auth);
-      if (denied !== undefined) return deny(denied, reply);
-    }
-  });
+  fastify.addHook(
+    'onRequest',
+    bearerHook(
+      requestAuthenticator(verifier, settings),
+      deny,
+      (request) => routeRule(request.routeOptions.config?.auth, ''),
+      (request, auth: AuthResult | undefined, rule) => {
+        // `undefined`: an optional route, and no token at all.
+        const state = request as WithState;
+        state.auth = auth;
+        state[STATE] = { auth, deny };
+        if (auth === undefined) return undefined;
+        for (const policy of rule.policies) {
+          const denied = checkPolicy(policy, auth);
+          if (denied !== undefined) return denied;
+        }
+        return undefined;
+      },
+    ),
+  );
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { AuthResult } from '@cognito-guard/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 /** @internal Answers a refusal (and returns the reply), or throws it, as the plugin was configured to. */
 export type Deny = (err: unknown, reply: FastifyReply) => FastifyReply;
@@ -24,4 +24,70 @@ export type WithState = FastifyRequest & { [STATE]: State | null };
 /** @internal The state the plugin left on the request, for the guards. */
 export function stateOf(request: FastifyRequest): State | null {
   return (request as WithState)[STATE];
+}
+
+/** @internal What one route asks of a bearer hook: nothing (`skip`), or a token, maybe optional. */
+export interface HookRule {
+  readonly skip: boolean;
+  readonly optional: boolean;
+}
+
+/**
+ * @internal The `onRequest` hook around one authenticator (`cognitoGuard`, `identityPoolGuard`),
+ * in Fastify's callback form: when the authenticator answers synchronously (a cache hit, or a
+ * miss whose key is held) the request goes on without a promise or a microtask turn, which an
+ * `async` hook would cost on every request. `admit` puts the outcome on the request and returns
+ * a refusal (a route policy) or `undefined`. A refusal is answered by `deny`; one `deny` throws
+ * (`passErrors`, or not an `AuthError`) goes to Fastify's error handler through `done`.
+ */
+export function bearerHook<R, Q extends HookRule>(
+  authenticate: (
+    rawHeaders: readonly string[],
+    url: string | undefined,
+    optional: boolean,
+  ) => R | undefined | Promise<R>,
+  deny: Deny,
+  ruleOf: (request: FastifyRequest) => Q,
+  admit: (request: FastifyRequest, outcome: R | undefined, rule: Q) => unknown,
+): (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void {
+  const refuse = (err: unknown, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    try {
+      deny(err, reply);
+    } catch (thrown) {
+      done(thrown as Error);
+    }
+  };
+  const proceed = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+    outcome: R | undefined,
+    rule: Q,
+  ): void => {
+    const denied = admit(request, outcome, rule);
+    if (denied === undefined) done();
+    else refuse(denied, reply, done);
+  };
+  return (request, reply, done) => {
+    const rule = ruleOf(request);
+    if (rule.skip) {
+      done();
+      return;
+    }
+    let outcome: R | undefined | Promise<R>;
+    try {
+      outcome = authenticate(request.raw.rawHeaders, request.raw.url, rule.optional);
+    } catch (err) {
+      refuse(err, reply, done);
+      return;
+    }
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (verified) => proceed(request, reply, done, verified, rule),
+        (err: unknown) => refuse(err, reply, done),
+      );
+      return;
+    }
+    proceed(request, reply, done, outcome, rule);
+  };
 }
