@@ -74,7 +74,7 @@ function jwksServer(initial: TestKey) {
   };
 }
 
-type Extra = Partial<Omit<IdentityPoolVerifierOptions, 'identityPoolId' | 'allowGuests'>>;
+type Extra = Partial<Omit<IdentityPoolVerifierOptions, 'identityPoolId'>>;
 
 /** A verifier over `server`, its clock, and the events it reported. */
 function setUp(extra: Extra = {}, server = jwksServer(keyA)) {
