@@ -7,7 +7,7 @@ import { isLoopbackHost, regionOfPoolId } from './issuer.js';
 import { createJwksCacheFor, type JwksCacheOptions, type JwksEvent } from './jwks-cache.js';
 import type { AdmittedKey } from './key-policy.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
-import { checkRevoked, type RevocationHook } from './revocation-check.js';
+import { checkRevoked } from './revocation-check.js';
 import { verifyRs512 } from './signature.js';
 import { mayBeJsonObject, parseStrictJsonObject } from './strict-json.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
@@ -235,8 +235,8 @@ export interface IdentityPoolVerifierOptions {
   readonly jwks?: Omit<JwksCacheOptions, 'clock' | 'onEvent'> | undefined;
   /**
    * Verified-token cache options (`{ maxEntries, maxBytes }`, as `createVerifier` takes them),
-   * or `false` to verify every token every time. On by default: an identity-pool token is
-   * typically presented many times during its 10 minutes. An entry is matched on the exact
+   * or `false` to verify every token every time. On by default: a client presents the same
+   * identity-pool token on every request until it expires. An entry is matched on the exact
    * token string, lives no longer than the token's `exp` (plus `clockToleranceSeconds`), has
    * its time claims and `isRevoked` checked again on every hit, and is used only while the
    * JWKS still holds, fresh, the very key that verified it.
@@ -251,7 +251,9 @@ export interface IdentityPoolVerifierOptions {
    * code (a revocation list throws `REVOCATION_UNAVAILABLE`); any other failure, thrown or
    * rejected, rejects with `REVOKED` (fail closed).
    */
-  readonly isRevoked?: RevocationHook<IdentityPoolTokenClaims> | undefined;
+  readonly isRevoked?:
+    | ((claims: IdentityPoolTokenClaims) => boolean | Promise<boolean>)
+    | undefined;
   /** Observability hook (never the token); exceptions it throws are ignored. */
   readonly onEvent?: ((event: IdentityPoolVerifierEvent) => void) | undefined;
 }
