@@ -2,13 +2,16 @@ import {
   AuthError,
   type ErrorCode,
   type ErrorKind,
+  requireAuthenticated,
   requireFederation,
+  requireIdentityPool,
+  requireLoginProvider,
   requirePreferredRole,
   requireRoles,
   type Verifier,
 } from '@cognito-guard/core';
-import type { TestIssuer } from '@cognito-guard/testing';
-import type { OutcomeKind, RouteRule, Surface } from './driver.js';
+import type { TestIdentityLogin, TestIdentityPool, TestIssuer } from '@cognito-guard/testing';
+import type { IdentityRouteRule, OutcomeKind, RouteRule, Surface } from './driver.js';
 
 /**
  * The adapter conformance table: one list of cases, run against every adapter. Each case states the
@@ -49,12 +52,17 @@ export type RoutePath = (typeof ROUTES)[number]['path'];
 /** The known subject of the happy-path tokens. */
 export const ALICE = '7d8ca528-4931-4254-9273-ea5ee853f271';
 
+/** The user pool the verifier trusts (`issuer` below). */
+export const USER_POOL_ID = 'us-east-1_Conform1';
+
 /** What a case may use; the verifier is fresh for every case. */
 export interface CaseContext {
   /** The pool the verifier trusts. */
   readonly issuer: TestIssuer;
   /** A pool the verifier does not trust (its own keys and JWKS). */
   readonly otherIssuer: TestIssuer;
+  /** An identity pool (RS512 OpenID tokens), trusted by the identity-pool table only. */
+  readonly identityPool: TestIdentityPool;
   readonly verifier: Verifier;
   /** Drives the issuers and the verifier; never real sleeps. */
   readonly clock: { now(): number; advance(seconds: number): void };
@@ -100,6 +108,26 @@ export interface ConformanceCase {
 }
 
 const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
+
+/** The identity pool of `ctx.identityPool`; the identity-pool verifier trusts it… */
+export const IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-0000c0f0a001';
+/** …and this one (same keys: `aud` is the only difference), which `/identity/pool` refuses. */
+export const SECOND_IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-0000c0f0a002';
+/** An identity pool the identity-pool verifier does not trust. */
+const FOREIGN_IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-0000c0f0a003';
+
+/** Identity ids (`sub` of identity-pool tokens), fixed so the table can name them. */
+export const MEMBER_IDENTITY = 'us-east-1:5b1e7c0a-1111-4c2d-9e3f-0a1b2c3d4e01';
+export const GOOGLE_IDENTITY_ID = 'us-east-1:5b1e7c0a-1111-4c2d-9e3f-0a1b2c3d4e02';
+export const GUEST_IDENTITY = 'us-east-1:5b1e7c0a-1111-4c2d-9e3f-0a1b2c3d4e03';
+
+/** A user-pool user (alice of the trusted user pool) logged in to the identity pool. */
+const MEMBER_LOGIN: TestIdentityLogin = { kind: 'user-pool', userPoolId: USER_POOL_ID, sub: ALICE };
+const GOOGLE_LOGIN: TestIdentityLogin = {
+  kind: 'social',
+  provider: 'accounts.google.com',
+  userId: '109876543210',
+};
 
 const reader = (ctx: CaseContext) =>
   ctx.issuer.mintAccessToken({
@@ -232,6 +260,18 @@ export const CASES: readonly ConformanceCase[] = [
       headers: [
         bearer(await ctx.issuer.mintAccessToken({ clientId: 'anotherclient000000000001' })),
       ],
+    }),
+  },
+
+  {
+    // Identity-pool OpenID tokens are RS512 (GetOpenIdToken); a user-pool verifier admits
+    // RS256 only, before it looks at the issuer.
+    name: 'answers 401 invalid_token to an identity-pool token where user-pool tokens are expected',
+    code: 'ALG_NOT_ALLOWED',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/protected',
+      headers: [bearer(await ctx.identityPool.mintOpenIdToken({ login: MEMBER_LOGIN }))],
     }),
   },
 
@@ -396,6 +436,206 @@ export const CASES: readonly ConformanceCase[] = [
       const token = await ctx.issuer.mintAccessToken({ sub: ALICE, groups: ['readers', 'admin'] });
       return { path: '/admin', headers: [bearer(token)] };
     },
+  },
+];
+
+/** The routes of the identity-pool table; each answers `200 { sub: <identity id> }`. */
+export const IDENTITY_ROUTES = [
+  { path: '/identity', auth: 'required' },
+  { path: '/identity/optional', auth: 'optional' },
+  { path: '/identity/members', auth: 'required', policy: requireAuthenticated() },
+  { path: '/identity/pool', auth: 'required', policy: requireIdentityPool(IDENTITY_POOL_ID) },
+  {
+    path: '/identity/google',
+    auth: 'required',
+    policy: requireLoginProvider('accounts.google.com'),
+  },
+] as const satisfies readonly IdentityRouteRule[];
+
+export type IdentityRoutePath = (typeof IDENTITY_ROUTES)[number]['path'];
+
+/** What an identity-pool case may use. */
+export interface IdentityCaseContext {
+  /** The identity pool whose JWKS the verifier uses (`IDENTITY_POOL_ID`). */
+  readonly identityPool: TestIdentityPool;
+  /** The trusted user pool, for a user-pool token sent where identity tokens are expected. */
+  readonly issuer: TestIssuer;
+  readonly clock: CaseContext['clock'];
+}
+
+/** A row of the identity-pool table: {@link ConformanceCase}, for identity-pool tokens. */
+export interface IdentityConformanceCase {
+  readonly name: string;
+  /** The AuthError code; `null` when the request is allowed. */
+  readonly code: ErrorCode | null;
+  /** `sub` is the identity id the handler sees. */
+  readonly http: HttpExpectation;
+  /**
+   * The verifier's `allowGuests` (default false). It trusts `IDENTITY_POOL_ID` and
+   * `SECOND_IDENTITY_POOL_ID`.
+   */
+  readonly allowGuests?: boolean;
+  readonly request: (ctx: IdentityCaseContext) => Promise<{
+    readonly path: IdentityRoutePath;
+    readonly headers?: readonly (readonly [string, string])[];
+  }>;
+}
+
+const member = (ctx: IdentityCaseContext, audience?: string) =>
+  ctx.identityPool.mintOpenIdToken({
+    login: MEMBER_LOGIN,
+    identityId: MEMBER_IDENTITY,
+    ...(audience === undefined ? {} : { audience }),
+  });
+
+const google = (ctx: IdentityCaseContext) =>
+  ctx.identityPool.mintOpenIdToken({ login: GOOGLE_LOGIN, identityId: GOOGLE_IDENTITY_ID });
+
+const guest = (ctx: IdentityCaseContext) =>
+  ctx.identityPool.mintOpenIdToken({ login: { kind: 'guest' }, identityId: GUEST_IDENTITY });
+
+/**
+ * The identity-pool table: identity-pool OpenID tokens (`GetOpenIdToken`: RS512,
+ * `iss` `https://cognito-identity.amazonaws.com`, `aud` the identity pool, `amr` the login;
+ * https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html)
+ * as bearer tokens, and the identity policies over them, through every adapter that accepts
+ * them (Express `identityPoolAuth`/`requireIdentity`, Fastify
+ * `identityPoolGuard`/`requireIdentity`). Answers follow the HTTP row of {@link OUTCOMES}:
+ * a token refused is 401 `invalid_token`, a policy refusal 403 `insufficient_scope`.
+ */
+export const IDENTITY_CASES: readonly IdentityConformanceCase[] = [
+  // The token.
+  {
+    name: 'shows the identity id of a user-pool login to the handler',
+    code: null,
+    http: { status: 200, sub: MEMBER_IDENTITY },
+    request: async (ctx) => ({ path: '/identity', headers: [bearer(await member(ctx))] }),
+  },
+  {
+    name: 'answers 401 with a bare challenge to an identity route without a token',
+    code: 'NO_CREDENTIALS',
+    http: { status: 401, error: null },
+    request: async () => ({ path: '/identity' }),
+  },
+  {
+    name: 'answers 401 invalid_token to a guest where guests are not allowed',
+    code: 'TOKEN_USE',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({ path: '/identity', headers: [bearer(await guest(ctx))] }),
+  },
+  {
+    name: 'shows the identity id of a guest to the handler where guests are allowed',
+    code: null,
+    allowGuests: true,
+    http: { status: 200, sub: GUEST_IDENTITY },
+    request: async (ctx) => ({ path: '/identity', headers: [bearer(await guest(ctx))] }),
+  },
+  {
+    name: 'answers 401 invalid_token to a token of an identity pool it does not trust',
+    code: 'CLIENT_ID',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/identity',
+      headers: [bearer(await member(ctx, FOREIGN_IDENTITY_POOL_ID))],
+    }),
+  },
+  {
+    // A user-pool token is RS256: refused at the header, before its issuer is read.
+    name: 'answers 401 invalid_token to a user-pool token where identity-pool tokens are expected',
+    code: 'ALG_NOT_ALLOWED',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({
+      path: '/identity',
+      headers: [bearer(await ctx.issuer.mintAccessToken({ username: 'alice', sub: ALICE }))],
+    }),
+  },
+  {
+    name: 'answers 401 invalid_token to an identity-pool token whose header says RS256',
+    code: 'ALG_NOT_ALLOWED',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => {
+      const token = await ctx.identityPool.mintOpenIdToken({
+        login: MEMBER_LOGIN,
+        header: { alg: 'RS256' },
+      });
+      return { path: '/identity', headers: [bearer(token)] };
+    },
+  },
+  {
+    name: 'answers 401 invalid_token to an expired identity-pool token',
+    code: 'EXPIRED',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => {
+      const now = Math.floor(ctx.clock.now() / 1000);
+      const token = await ctx.identityPool.mintOpenIdToken({
+        login: MEMBER_LOGIN,
+        claims: { iat: now - 1200, exp: now - 600 },
+      });
+      return { path: '/identity', headers: [bearer(token)] };
+    },
+  },
+
+  // Optional identity.
+  {
+    name: 'lets a request without a token through an optional identity route with no identity',
+    code: null,
+    http: { status: 200, sub: null },
+    request: async () => ({ path: '/identity/optional' }),
+  },
+  {
+    name: 'still rejects a guest on an optional identity route where guests are not allowed',
+    code: 'TOKEN_USE',
+    http: { status: 401, error: 'invalid_token' },
+    request: async (ctx) => ({ path: '/identity/optional', headers: [bearer(await guest(ctx))] }),
+  },
+
+  // Identity policies (requireIdentity).
+  {
+    name: 'allows a signed-in identity where sign-in is required',
+    code: null,
+    http: { status: 200, sub: MEMBER_IDENTITY },
+    request: async (ctx) => ({ path: '/identity/members', headers: [bearer(await member(ctx))] }),
+  },
+  {
+    name: 'answers 403 to a guest where sign-in is required',
+    code: 'CLAIM_CHECK',
+    allowGuests: true,
+    http: { status: 403, error: 'insufficient_scope' },
+    request: async (ctx) => ({ path: '/identity/members', headers: [bearer(await guest(ctx))] }),
+  },
+  {
+    name: 'allows an identity of the required identity pool',
+    code: null,
+    http: { status: 200, sub: MEMBER_IDENTITY },
+    request: async (ctx) => ({ path: '/identity/pool', headers: [bearer(await member(ctx))] }),
+  },
+  {
+    name: 'answers 403 to an identity of another trusted identity pool where one pool is required',
+    code: 'CLAIM_CHECK',
+    http: { status: 403, error: 'insufficient_scope' },
+    request: async (ctx) => ({
+      path: '/identity/pool',
+      headers: [bearer(await member(ctx, SECOND_IDENTITY_POOL_ID))],
+    }),
+  },
+  {
+    name: 'allows a login through the required provider',
+    code: null,
+    http: { status: 200, sub: GOOGLE_IDENTITY_ID },
+    request: async (ctx) => ({ path: '/identity/google', headers: [bearer(await google(ctx))] }),
+  },
+  {
+    name: 'answers 403 to a login through another provider where one provider is required',
+    code: 'CLAIM_CHECK',
+    http: { status: 403, error: 'insufficient_scope' },
+    request: async (ctx) => ({ path: '/identity/google', headers: [bearer(await member(ctx))] }),
+  },
+  {
+    name: 'answers 403 to a guest where a login provider is required',
+    code: 'CLAIM_CHECK',
+    allowGuests: true,
+    http: { status: 403, error: 'insufficient_scope' },
+    request: async (ctx) => ({ path: '/identity/google', headers: [bearer(await guest(ctx))] }),
   },
 ];
 

@@ -1,4 +1,10 @@
-import type { ErrorCode, Policy, Verifier } from '@cognito-guard/core';
+import type {
+  ErrorCode,
+  IdentityPolicy,
+  IdentityPoolVerifier,
+  Policy,
+  Verifier,
+} from '@cognito-guard/core';
 
 /**
  * The contract between the conformance table (`cases.ts`) and an adapter. An adapter's driver
@@ -84,6 +90,30 @@ export interface DriverStartOptions {
   readonly mode: DriverMode;
 }
 
+/**
+ * A route of the identity-pool table (`IDENTITY_ROUTES`): identity-pool OpenID tokens
+ * (`GetOpenIdToken`) as bearer tokens, through the adapter's identity-pool middleware.
+ */
+export interface IdentityRouteRule {
+  readonly path: string;
+  /** `optional`: a request without a token reaches the handler with no identity. */
+  readonly auth: 'required' | 'optional';
+  /** An identity policy, through the adapter's `requireIdentity(policy)`. */
+  readonly policy?: IdentityPolicy;
+}
+
+/**
+ * What a driver starts an identity-pool app with. Its handlers answer
+ * `200 { sub: <identity id> }` (`null` without an identity), so `handlerSawSub` is the
+ * identity id the handler saw.
+ */
+export interface IdentityDriverStartOptions {
+  readonly identityPool: IdentityPoolVerifier;
+  readonly routes: readonly IdentityRouteRule[];
+  readonly realm: string;
+  readonly mode: DriverMode;
+}
+
 /** One request, as the table describes it. Header pairs keep duplicates and order. */
 export interface DriverRequest {
   readonly method: 'GET';
@@ -107,4 +137,10 @@ export interface Driver {
   /** The driver reports the exact AuthError code in every mode (authorizers, through onEvent). */
   readonly reportsCodes?: boolean;
   start(options: DriverStartOptions): Promise<DriverApp>;
+  /**
+   * Starts an app that accepts identity-pool OpenID tokens as bearer tokens (Express's
+   * `identityPoolAuth`, Fastify's `identityPoolGuard`). Only adapters with that support have
+   * it; the identity-pool table runs against exactly those.
+   */
+  startIdentity?(options: IdentityDriverStartOptions): Promise<DriverApp>;
 }

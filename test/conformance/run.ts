@@ -1,15 +1,25 @@
-import { createVerifier, describeError } from '@cognito-guard/core';
-import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
+import { createIdentityPoolVerifier, createVerifier, describeError } from '@cognito-guard/core';
+import {
+  createTestIdentityPool,
+  createTestIssuer,
+  type TestIdentityPool,
+  type TestIssuer,
+} from '@cognito-guard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CASES,
   type CaseContext,
   type ConformanceCase,
   expectedOutcome,
+  IDENTITY_CASES,
+  IDENTITY_POOL_ID,
+  IDENTITY_ROUTES,
   REALM,
   ROUTES,
+  SECOND_IDENTITY_POOL_ID,
+  USER_POOL_ID,
 } from './cases.js';
-import type { Driver, DriverMode, DriverRequest, Outcome } from './driver.js';
+import type { Driver, DriverApp, DriverMode, DriverRequest, Outcome } from './driver.js';
 
 /** A clock the cases move by hand: epoch milliseconds. */
 function manualClock(): CaseContext['clock'] {
@@ -28,7 +38,11 @@ function tokensIn(request: DriverRequest): string[] {
   return text.match(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g) ?? [];
 }
 
-function checkHttp(c: ConformanceCase, mode: DriverMode, outcome: Outcome): void {
+function checkHttp(
+  c: Pick<ConformanceCase, 'code' | 'http'>,
+  mode: DriverMode,
+  outcome: Outcome,
+): void {
   const { http } = c;
   const headers = outcome.headers ?? {};
   expect(outcome.status, 'HTTP status').toBe(http.status);
@@ -68,6 +82,16 @@ function checkHttp(c: ConformanceCase, mode: DriverMode, outcome: Outcome): void
   }
 }
 
+/** R34/R35: the answer never carries the token, or any part of it. */
+function checkNoTokenEchoed(request: DriverRequest, outcome: Outcome): void {
+  const answer = JSON.stringify([outcome.headers ?? {}, outcome.text ?? outcome.body ?? '']);
+  for (const token of tokensIn(request)) {
+    for (const part of token.split('.').filter((p) => p.length > 8)) {
+      expect(answer).not.toContain(part);
+    }
+  }
+}
+
 /** Options of {@link runConformance}. */
 export interface RunOptions {
   /**
@@ -84,21 +108,31 @@ export interface RunOptions {
  *
  * The exact AuthError code is checked in `pass-errors` mode, and in any mode where the driver
  * reports one (an authorizer's `onEvent`, for instance).
+ *
+ * A driver that accepts identity-pool OpenID tokens as bearer tokens (`startIdentity`) also
+ * runs the identity-pool table (`IDENTITY_CASES`), each case with a fresh identity-pool
+ * verifier and app.
  */
 export function runConformance(driver: Driver, options: RunOptions = {}): void {
   const notApplicable = options.notApplicable ?? {};
   const clock = manualClock();
   let issuer: TestIssuer;
   let otherIssuer: TestIssuer;
+  let identityPool: TestIdentityPool;
 
   beforeAll(async () => {
-    issuer = await createTestIssuer({ userPoolId: 'us-east-1_Conform1', clock: clock.now });
+    issuer = await createTestIssuer({ userPoolId: USER_POOL_ID, clock: clock.now });
     otherIssuer = await createTestIssuer({ userPoolId: 'us-east-1_Conform2', clock: clock.now });
+    identityPool = await createTestIdentityPool({
+      identityPoolId: IDENTITY_POOL_ID,
+      clock: clock.now,
+    });
   });
 
   afterAll(async () => {
     await issuer?.close();
     await otherIssuer?.close();
+    await identityPool?.close();
   });
 
   it(`${driver.name}: every case of the table runs, or is named with a reason`, () => {
@@ -117,7 +151,7 @@ export function runConformance(driver: Driver, options: RunOptions = {}): void {
             jwksUri: issuer.jwksUri,
             clock: clock.now,
           });
-          const ctx: CaseContext = { issuer, otherIssuer, verifier, clock };
+          const ctx: CaseContext = { issuer, otherIssuer, identityPool, verifier, clock };
           let app: Awaited<ReturnType<Driver['start']>> | undefined;
           try {
             await c.arrange?.(ctx);
@@ -137,19 +171,54 @@ export function runConformance(driver: Driver, options: RunOptions = {}): void {
               expect(outcome.handlerSawSub, 'the principal the handler sees').toBe(c.http.sub);
             }
             if (driver.surface === 'http') checkHttp(c, mode, outcome);
-            // R34/R35: the answer never carries the token, or any part of it.
-            const answer = JSON.stringify([
-              outcome.headers ?? {},
-              outcome.text ?? outcome.body ?? '',
-            ]);
-            for (const token of tokensIn(request)) {
-              for (const part of token.split('.').filter((p) => p.length > 8)) {
-                expect(answer).not.toContain(part);
-              }
-            }
+            checkNoTokenEchoed(request, outcome);
           } finally {
             await app?.close();
             await c.restore?.(ctx);
+          }
+        });
+      }
+    });
+  }
+
+  const startIdentity = driver.startIdentity?.bind(driver);
+  if (startIdentity === undefined) return;
+  for (const mode of driver.modes) {
+    describe(`${driver.name} identity-pool conformance (${mode})`, () => {
+      for (const c of IDENTITY_CASES) {
+        it(c.name, async () => {
+          const identityVerifier = createIdentityPoolVerifier({
+            identityPoolId: [IDENTITY_POOL_ID, SECOND_IDENTITY_POOL_ID],
+            allowGuests: c.allowGuests ?? false,
+            jwksUri: identityPool.jwksUri,
+            clock: clock.now,
+          });
+          let app: DriverApp | undefined;
+          try {
+            app = await startIdentity({
+              identityPool: identityVerifier,
+              routes: IDENTITY_ROUTES,
+              realm: REALM,
+              mode,
+            });
+            const planned = await c.request({ identityPool, issuer, clock });
+            const request: DriverRequest = {
+              method: 'GET',
+              path: planned.path,
+              headers: planned.headers ?? [],
+            };
+            const outcome = await app.send(request);
+
+            expect(outcome.kind, 'outcome').toBe(expectedOutcome(driver.surface, c.code));
+            if (mode === 'pass-errors' || driver.reportsCodes === true)
+              expect(outcome.code, 'AuthError code').toBe(c.code ?? undefined);
+            if (driver.surface !== 'http' && c.code === null && c.http.sub !== undefined) {
+              expect(outcome.handlerSawSub, 'the identity id the handler sees').toBe(c.http.sub);
+            }
+            if (driver.surface === 'http') checkHttp(c, mode, outcome);
+            checkNoTokenEchoed(request, outcome);
+          } finally {
+            await app?.close();
           }
         });
       }

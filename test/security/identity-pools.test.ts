@@ -267,7 +267,7 @@ describe('identity-pool OpenID tokens', () => {
     await verifier.verify(good);
     await rejectionCode(verifier.verify(identityToken({ amr: ['unauthenticated'] })));
     expect(events.filter((e) => (e as { type: string }).type !== 'jwks-fetch')).toEqual([
-      { type: 'identity-verified', identityPoolId: POOL, guest: false },
+      { type: 'identity-verified', identityPoolId: POOL, guest: false, cached: false },
       { type: 'identity-rejected', code: 'TOKEN_USE' },
     ]);
     expect(JSON.stringify(events)).not.toContain(good.split('.')[2]!.slice(0, 20));

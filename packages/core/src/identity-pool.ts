@@ -5,9 +5,12 @@ import { checkHeader } from './header.js';
 import { notifyHook } from './hooks.js';
 import { isLoopbackHost, regionOfPoolId } from './issuer.js';
 import { createJwksCacheFor, type JwksCacheOptions, type JwksEvent } from './jwks-cache.js';
+import type { AdmittedKey } from './key-policy.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
+import { checkRevoked } from './revocation-check.js';
 import { verifyRs512 } from './signature.js';
 import { mayBeJsonObject, parseStrictJsonObject } from './strict-json.js';
+import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
 
 /**
  * Amazon Cognito identity pools (federated identities): the identity-pool OpenID tokens that
@@ -230,6 +233,27 @@ export interface IdentityPoolVerifierOptions {
   readonly clock?: (() => number) | undefined;
   /** JWKS cache options (this verifier keeps its own RS512 cache, never shared). */
   readonly jwks?: Omit<JwksCacheOptions, 'clock' | 'onEvent'> | undefined;
+  /**
+   * Verified-token cache options (`{ maxEntries, maxBytes }`, as `createVerifier` takes them),
+   * or `false` to verify every token every time. On by default: a client presents the same
+   * identity-pool token on every request until it expires. An entry is matched on the exact
+   * token string, lives no longer than the token's `exp` (plus `clockToleranceSeconds`), has
+   * its time claims and `isRevoked` checked again on every hit, and is used only while the
+   * JWKS still holds, fresh, the very key that verified it.
+   */
+  readonly cache?: TokenCacheOptions | false | undefined;
+  /**
+   * Runs on every verify, cache hits included, after the token is verified; `true` rejects
+   * with `REVOKED`. It receives the token's verified claims ({@link IdentityPoolTokenClaims},
+   * deeply frozen): `sub` is the identity id (`<region>:<uuid>`), `aud` the identity pool,
+   * `amr` the login, `iat` and `exp`; identity-pool tokens carry no `jti` or `origin_jti`.
+   * A synchronous answer keeps the cache-hit path synchronous. A thrown `AuthError` keeps its
+   * code (a revocation list throws `REVOCATION_UNAVAILABLE`); any other failure, thrown or
+   * rejected, rejects with `REVOKED` (fail closed).
+   */
+  readonly isRevoked?:
+    | ((claims: IdentityPoolTokenClaims) => boolean | Promise<boolean>)
+    | undefined;
   /** Observability hook (never the token); exceptions it throws are ignored. */
   readonly onEvent?: ((event: IdentityPoolVerifierEvent) => void) | undefined;
 }
@@ -240,6 +264,8 @@ export type IdentityPoolVerifierEvent =
       readonly type: 'identity-verified';
       readonly identityPoolId: string;
       readonly guest: boolean;
+      /** True when the outcome came from the verified-token cache. */
+      readonly cached: boolean;
     }
   | { readonly type: 'identity-rejected'; readonly code: ErrorCode }
   | JwksEvent;
@@ -254,8 +280,19 @@ const IDENTITY_VERIFIER_KEYS = optionKeys<IdentityPoolVerifierOptions>({
   maxTokenBytes: true,
   clock: true,
   jwks: true,
+  cache: true,
+  isRevoked: true,
   onEvent: true,
 });
+
+/** A verified token as the token cache keeps it: the identity, and the key that verified it. */
+interface VerifiedIdentity {
+  readonly identity: CognitoIdentity;
+  /** The same object as `identity.claims`, typed as present (what `isRevoked` receives). */
+  readonly claims: IdentityPoolTokenClaims;
+  readonly kid: string;
+  readonly key: AdmittedKey;
+}
 
 /** Verifies identity-pool OpenID tokens. */
 export interface IdentityPoolVerifier {
@@ -310,7 +347,9 @@ const QUOTED_ISSUER = JSON.stringify(IDENTITY_POOL_ISSUER);
  * `ALG_NOT_ALLOWED`), `typ` `JWS` or `JWT`, keys from
  * `https://cognito-identity.amazonaws.com/.well-known/jwks_uri` under the same key policy as
  * user pools, `aud` one of the configured identity pools (else `CLIENT_ID`), and guests
- * refused with `TOKEN_USE` unless `allowGuests`. The same strict decoding as `createVerifier`.
+ * refused with `TOKEN_USE` unless `allowGuests`. The same strict decoding as `createVerifier`,
+ * and the same verified-token cache (`cache`, on by default) and revocation hook
+ * (`isRevoked`, which receives the token's claims: `sub` is the identity id).
  *
  * @example
  * ```ts
@@ -370,17 +409,33 @@ export function createIdentityPoolVerifier(
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new TypeError('cognito-guard: onEvent must be a function');
   }
+  const isRevoked = options.isRevoked;
+  if (isRevoked !== undefined && typeof isRevoked !== 'function') {
+    throw new TypeError('cognito-guard: isRevoked must be a function');
+  }
+  if (
+    options.cache !== undefined &&
+    options.cache !== false &&
+    (typeof options.cache !== 'object' || options.cache === null)
+  ) {
+    throw new TypeError(
+      'cognito-guard: cache must be verified-token cache options ({ maxEntries, maxBytes }) or false',
+    );
+  }
   const emit = (event: IdentityPoolVerifierEvent): void => notifyHook(onEvent, event);
   const cache = createJwksCacheFor('RS512', {
     ...options.jwks,
     clock,
     ...(onEvent === undefined ? {} : { onEvent: emit }),
   });
+  const tokenCache: TokenCache<VerifiedIdentity> | undefined =
+    options.cache === false
+      ? undefined
+      : createTokenCache<VerifiedIdentity>(options.cache ?? {}, clock);
   const accepted = new Set(pools);
 
-  async function verifyOrThrow(token: string): Promise<CognitoIdentity> {
-    if (typeof token !== 'string' || token.length === 0) throw new AuthError('MALFORMED');
-    if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
+  /** The full verification of a token the cache does not vouch for. */
+  async function verifyFully(token: string): Promise<VerifiedIdentity> {
     let kid = '';
     // The header first (alg before anything): RS512 is this issuer's only algorithm.
     const jws = splitCompactJws(token, limits, (header) => {
@@ -415,7 +470,7 @@ export function createIdentityPoolVerifier(
       throw new AuthError('ISSUER', { cause: 'user pool login from another pool' });
     }
     const claims = deepFreeze(payload) as unknown as IdentityPoolTokenClaims;
-    return Object.freeze({
+    const identity: CognitoIdentity = Object.freeze({
       kind: 'cognito-identity',
       source: 'openid-token',
       identityId: claims.sub,
@@ -427,27 +482,91 @@ export function createIdentityPoolVerifier(
       expiresAt: claims.exp,
       userArn: undefined,
     });
+    return { identity, claims, kid, key };
+  }
+
+  function report(identity: CognitoIdentity, cached: boolean): CognitoIdentity {
+    emit({
+      type: 'identity-verified',
+      identityPoolId: identity.identityPoolId,
+      guest: identity.guest,
+      cached,
+    });
+    return identity;
+  }
+
+  /** Runs the revocation hook on a fresh outcome, then caches and reports it. */
+  function admit(
+    token: string,
+    verified: VerifiedIdentity,
+  ): CognitoIdentity | Promise<CognitoIdentity> {
+    const store = (): CognitoIdentity => {
+      tokenCache?.set(
+        token,
+        verified,
+        (verified.claims.exp + timeRules.toleranceSeconds) * 1000,
+        token.length,
+      );
+      return report(verified.identity, false);
+    };
+    const pending = checkRevoked(isRevoked, verified);
+    return pending === undefined ? store() : pending.then(store);
+  }
+
+  /**
+   * A cache hit, checked again: the key that verified it must still be the one the JWKS cache
+   * holds, fresh (a refresh that drops the key, or puts another key under the same kid, sends
+   * the token through full verification again; an unchanged key keeps its object), the time
+   * claims are checked against the clock now, and `isRevoked` runs. `undefined` when the
+   * cache does not vouch for the token.
+   */
+  function fromCache(token: string): CognitoIdentity | Promise<CognitoIdentity> | undefined {
+    const hit = tokenCache?.get(token);
+    if (hit === undefined || cache.peekKey(jwksUri, hit.kid) !== hit.key) return undefined;
+    const drop = (err: unknown): never => {
+      tokenCache!.delete(token);
+      throw err;
+    };
+    let pending: void | Promise<void>;
+    try {
+      checkTimes(hit.claims, clock() / 1000, timeRules);
+      pending = checkRevoked(isRevoked, hit);
+    } catch (err) {
+      return drop(err);
+    }
+    if (pending === undefined) return report(hit.identity, true);
+    return pending.then(() => report(hit.identity, true), drop);
+  }
+
+  function verifyOrThrow(token: string): CognitoIdentity | Promise<CognitoIdentity> {
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('MALFORMED');
+    if (token.length > limits.maxTokenBytes) throw new AuthError('TOO_LARGE');
+    return fromCache(token) ?? verifyFully(token).then((verified) => admit(token, verified));
+  }
+
+  /** Reports a refusal and returns it as an AuthError (anything else is a bug: MALFORMED). */
+  function reject(err: unknown): AuthError {
+    const error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+    emit({ type: 'identity-rejected', code: error.code });
+    return error;
+  }
+
+  function rejected(err: unknown): never {
+    throw reject(err);
   }
 
   return Object.freeze({
     identityPoolIds: pools,
     allowGuests,
+    // A plain function, not `async`: a cache hit settles with one promise (the per-request
+    // path of the adapters).
     verify(token: string): Promise<CognitoIdentity> {
-      return verifyOrThrow(token).then(
-        (identity) => {
-          emit({
-            type: 'identity-verified',
-            identityPoolId: identity.identityPoolId,
-            guest: identity.guest,
-          });
-          return identity;
-        },
-        (err: unknown) => {
-          const error = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
-          emit({ type: 'identity-rejected', code: error.code });
-          throw error;
-        },
-      );
+      try {
+        const outcome = verifyOrThrow(token);
+        return outcome instanceof Promise ? outcome.catch(rejected) : Promise.resolve(outcome);
+      } catch (err) {
+        return Promise.reject(reject(err));
+      }
     },
     hydrate: () => cache.refresh(jwksUri),
   });

@@ -4,11 +4,11 @@ import { AuthError, isAuthError, refusal } from './errors.js';
 import { notifyHook } from './hooks.js';
 import { createJwksCache, isJwksCache } from './jwks-cache.js';
 import type { AuthResult } from './result.js';
+import { checkRevoked } from './revocation-check.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import {
   type ResolvedUserPool,
   resolveVerifierConfig,
-  type VerifierConfig,
   type VerifierEvent,
   type VerifierOptions,
 } from './verifier-options.js';
@@ -78,33 +78,6 @@ const IMMEDIATE = new WeakMap<object, ImmediateVerify>();
  */
 export function immediateVerifier(verifier: object): ImmediateVerify | undefined {
   return IMMEDIATE.get(verifier);
-}
-
-/**
- * Runs `isRevoked`. A synchronous answer (an in-memory list) is checked synchronously, so a
- * cache hit stays free of promises; a promise is awaited. An `AuthError` thrown by the hook
- * (`REVOCATION_UNAVAILABLE` from a list that cannot vouch for itself) keeps its code;
- * anything else fails closed as `REVOKED`.
- */
-function checkRevoked(
-  isRevoked: VerifierConfig['isRevoked'],
-  result: AuthResult,
-): void | Promise<void> {
-  if (isRevoked === undefined) return;
-  const fail = (err: unknown): never => {
-    throw isAuthError(err) ? err : new AuthError('REVOKED', { cause: err });
-  };
-  const decide = (revoked: unknown): void => {
-    if (revoked === true) throw refusal('REVOKED');
-  };
-  let answer: boolean | Promise<boolean>;
-  try {
-    answer = isRevoked(result.claims);
-  } catch (err) {
-    return fail(err);
-  }
-  if (answer instanceof Promise) return answer.then(decide, fail);
-  decide(answer);
 }
 
 /**
