@@ -7,6 +7,7 @@ import {
   type TestIamCaller,
 } from '@cognito-guard/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PostEvent } from '../src/appsync.js';
 
 // The identity pool of the HTTP API sample event (aws/aws-lambda-go testdata).
 const POOL = 'us-east-1:4f291106-8703-466b-8f2b-3ecee1ca56ce';
@@ -117,7 +118,7 @@ describe('identity-pool example: the feed as AppSync AWS_IAM resolvers', () => {
       fieldName: 'post',
       parentTypeName: 'Mutation',
       arguments: { text: 'hi' },
-    }) as Parameters<typeof appsync.post>[0];
+    }) as unknown as PostEvent;
     await expect(appsync.post(event)).rejects.toMatchObject({
       code: 'CLAIM_CHECK',
       message: 'Not Authorized to access post on type Mutation',
@@ -129,7 +130,7 @@ describe('identity-pool example: the feed as AppSync AWS_IAM resolvers', () => {
       fieldName: 'post',
       parentTypeName: 'Mutation',
       arguments: { text: 'graphql hello' },
-    }) as Parameters<typeof appsync.post>[0];
+    }) as unknown as PostEvent;
     expect(await appsync.post(event)).toEqual({ author: SUB, text: 'graphql hello' });
   });
 
