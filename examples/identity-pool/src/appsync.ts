@@ -9,10 +9,16 @@ import { addPost, type FeedPost, listPosts } from './feed-store.js';
  */
 const options = identityOptions();
 
+/** The direct-resolver event of `Mutation.post(text: String!)`. */
+export interface PostEvent {
+  readonly arguments: { readonly text: string };
+  readonly identity?: unknown;
+}
+
 export const feed = withIamAuth(async () => listPosts(), { ...options, policy: allowGuests() });
 
 export const post = withIamAuth(
-  async (event: { arguments: { text: string }; identity?: unknown }, caller): Promise<FeedPost> => {
+  async (event: PostEvent, caller): Promise<FeedPost> => {
     const author =
       caller.kind === 'cognito-identity' ? (caller.userPool?.sub ?? caller.identityId) : 'unknown';
     return addPost({ author, text: String(event.arguments.text).slice(0, 280) });

@@ -1,38 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import {
-  appSyncIamResolverEvent,
-  httpApiIamEvent,
-  restIamEvent,
-  type TestIamCaller,
-} from '@cognito-guard/testing';
+import { appSyncIamResolverEvent, httpApiIamEvent, restIamEvent } from '@cognito-guard/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PostEvent } from '../src/appsync.js';
+import { guest, member, ops, POOL, SUB, sample, USER_POOL } from './callers.js';
 
-// The identity pool of the HTTP API sample event (aws/aws-lambda-go testdata).
-const POOL = 'us-east-1:4f291106-8703-466b-8f2b-3ecee1ca56ce';
-const USER_POOL = 'us-east-1_Example';
-const SUB = '8f0e2c4a-1b2c-4d5e-8f90-123456789abc';
 const PROVIDER = `cognito-idp.us-east-1.amazonaws.com/${USER_POOL}`;
-
-const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/aws-events/', import.meta.url));
-// biome-ignore lint/suspicious/noExplicitAny: test copies of JSON samples, edited by path
-function sample(name: string): any {
-  return JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8'));
-}
-
-const guest: TestIamCaller = {
-  kind: 'identity',
-  identityPoolId: POOL,
-  identityId: 'us-east-1:00000000-0000-4000-8000-00000000aaaa',
-  login: { kind: 'guest' },
-};
-const member: TestIamCaller = {
-  kind: 'identity',
-  identityPoolId: POOL,
-  identityId: 'us-east-1:00000000-0000-4000-8000-00000000bbbb',
-  login: { kind: 'user-pool', userPoolId: USER_POOL, sub: SUB },
-};
-const ops: TestIamCaller = { kind: 'iam-user', userArn: 'arn:aws:iam::123456789012:user/ops' };
 
 let http: typeof import('../src/http.js');
 let appsync: typeof import('../src/appsync.js');
@@ -117,7 +88,7 @@ describe('identity-pool example: the feed as AppSync AWS_IAM resolvers', () => {
       fieldName: 'post',
       parentTypeName: 'Mutation',
       arguments: { text: 'hi' },
-    }) as Parameters<typeof appsync.post>[0];
+    }) as unknown as PostEvent;
     await expect(appsync.post(event)).rejects.toMatchObject({
       code: 'CLAIM_CHECK',
       message: 'Not Authorized to access post on type Mutation',
@@ -129,8 +100,25 @@ describe('identity-pool example: the feed as AppSync AWS_IAM resolvers', () => {
       fieldName: 'post',
       parentTypeName: 'Mutation',
       arguments: { text: 'graphql hello' },
-    }) as Parameters<typeof appsync.post>[0];
+    }) as unknown as PostEvent;
     expect(await appsync.post(event)).toEqual({ author: SUB, text: 'graphql hello' });
+  });
+
+  it('answers a batch of a guest and a signed-in user item by item', async () => {
+    const postBy = (caller: typeof guest, text: string) =>
+      appSyncIamResolverEvent(caller, {
+        fieldName: 'post',
+        parentTypeName: 'Mutation',
+        arguments: { text },
+      }) as unknown as PostEvent;
+    expect(await appsync.post([postBy(guest, 'hi'), postBy(member, 'batched hello')])).toEqual([
+      {
+        data: null,
+        errorType: 'Unauthorized',
+        errorMessage: 'Not Authorized to access post on type Mutation',
+      },
+      { data: { author: SUB, text: 'batched hello' } },
+    ]);
   });
 
   it('refuses the AppSync IAM sample identity (another identity pool): CLIENT_ID', async () => {

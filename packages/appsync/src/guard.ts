@@ -95,10 +95,10 @@ export interface ResolverGuardOptions<D extends DenyMode = 'throw'> {
 
 /**
  * The error thrown to the Lambda runtime, whose message AppSync hands to the client: an
- * `AuthError` with the same code (for in-process callers), its message the description
- * `errorDetail` allows. A new object, so a shared or cached error is never changed.
+ * `AuthError` with the same code (for in-process callers) and `message`. A new object, so a
+ * shared or cached error is never changed.
  */
-function clientError(error: AuthError, detail: ErrorDetail): AuthError {
+function clientError(error: AuthError, message: string): AuthError {
   const copy = new AuthError(error.code, {
     ...(error.requiredScopes === undefined ? {} : { requiredScopes: error.requiredScopes }),
     ...(error.retryAfterSeconds === undefined
@@ -106,7 +106,7 @@ function clientError(error: AuthError, detail: ErrorDetail): AuthError {
       : { retryAfterSeconds: error.retryAfterSeconds }),
   });
   // V8 formats `stack` on first read, so its first line carries this message too.
-  copy.message = describeError(error.code, detail);
+  copy.message = message;
   return copy;
 }
 
@@ -268,56 +268,102 @@ export function withAuth<E extends AppSyncResolverEventLike, R, D extends DenyMo
     return Object.freeze({ ...auth, source: 'token' as const });
   }
 
-  /** The identity, or the refusal, for one event. Never throws. */
-  async function admit(
-    event: unknown,
+  const guarded = guardResolver<E, AppSyncAuth, R>(
+    {
+      admit: async (event) => {
+        const auth = await authenticate(event);
+        return policy === null ? auth : (checkPolicy(policy, auth) ?? auth);
+      },
+      deny,
+      errorDetail,
+      onEvent,
+      // The fixed text of the class of failure (or of the code, with `errorDetail: 'code'`).
+      thrownMessage: (error) => describeError(error.code, errorDetail),
+    },
+    handler,
+  );
+  return guarded as GuardedResolver<E, R, D>;
+}
+
+/**
+ * How {@link guardResolver} admits and refuses events: the part that differs between
+ * `withAuth` (user-pool identities and tokens) and `withIamAuth` (`AWS_IAM` callers).
+ */
+export interface ResolverGuardSettings<A> {
+  /** The caller of one event, or its refusal, returned or thrown (anything else: `MALFORMED`). */
+  readonly admit: (event: AppSyncResolverEventLike) => Promise<A | AuthError> | A | AuthError;
+  readonly deny: DenyMode;
+  readonly errorDetail: ErrorDetail;
+  readonly onEvent: ((denial: ResolverDenial) => void) | undefined;
+  /** The message of the error a refused single event throws with `deny: 'throw'`. */
+  readonly thrownMessage: (error: AuthError, denial: DenialEnvelope) => string;
+}
+
+/**
+ * The Lambda handler both resolver guards return: a single event gets the handler's result,
+ * or its refusal thrown or as a {@link DenialEnvelope}; a batch (an array of events,
+ * `BatchInvoke`) gets one `{ data }` or envelope per event, in order, each event admitted on
+ * its own identity, since throwing fails the whole batch (AWS AppSync developer guide,
+ * https://docs.aws.amazon.com/appsync/latest/devguide/tutorial-lambda-resolvers.html#returning-individual-errors).
+ * Every refusal is reported to `onEvent` with the field and, in a batch, the event's index.
+ *
+ * @example
+ * ```ts
+ * const guarded = guardResolver({ admit, deny: 'throw', errorDetail: 'generic', onEvent, thrownMessage }, handler);
+ * ```
+ */
+export function guardResolver<E, A, R>(
+  settings: ResolverGuardSettings<A>,
+  handler: (event: E, admitted: A, context: unknown) => R | Promise<R>,
+): (input: E | readonly E[], context?: unknown) => Promise<unknown> {
+  const { admit, deny, errorDetail, onEvent, thrownMessage } = settings;
+
+  /** The caller, or the refusal (reported to `onEvent`), for one event. Never throws. */
+  async function admitted(
+    item: AppSyncResolverEventLike,
     index: number | undefined,
-  ): Promise<AppSyncAuth | AuthError> {
-    const item: AppSyncResolverEventLike =
-      typeof event === 'object' && event !== null ? (event as AppSyncResolverEventLike) : {};
-    let refusal: AuthError | undefined;
-    let auth: AppSyncAuth | undefined;
+  ): Promise<A | AuthError> {
+    let result: A | AuthError;
     try {
-      auth = await authenticate(item);
-      refusal = policy === null ? undefined : checkPolicy(policy, auth);
+      result = await admit(item);
     } catch (err) {
-      refusal = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
+      result = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
     }
-    if (refusal === undefined && auth !== undefined) return auth;
-    const error = refusal ?? new AuthError('NO_CREDENTIALS');
-    if (onEvent !== undefined) {
+    if (isAuthError(result) && onEvent !== undefined) {
       const [fieldName, parentTypeName] = fieldOf(item);
-      notifyHook(onEvent, { code: error.code, error, fieldName, parentTypeName, index });
+      notifyHook(onEvent, { code: result.code, error: result, fieldName, parentTypeName, index });
     }
-    return error;
+    return result;
   }
 
-  function envelope(event: unknown, error: AuthError): DenialEnvelope {
-    const item =
-      typeof event === 'object' && event !== null ? (event as AppSyncResolverEventLike) : {};
+  function envelope(item: AppSyncResolverEventLike, error: AuthError): DenialEnvelope {
     const [fieldName, parentTypeName] = fieldOf(item);
     return denialFor(error, fieldName, parentTypeName, errorDetail);
   }
 
-  async function guarded(input: E | readonly E[], context?: unknown): Promise<unknown> {
+  return async (input, context) => {
     if (Array.isArray(input)) {
       const events = input as readonly E[];
       return Promise.all(
         events.map(async (event, index): Promise<BatchItem<R>> => {
-          const admitted = await admit(event, index);
-          if (isAuthError(admitted)) return envelope(event, admitted);
-          return { data: await handler(event, admitted, context) };
+          const item = asEvent(event);
+          const caller = await admitted(item, index);
+          if (isAuthError(caller)) return envelope(item, caller);
+          return { data: await handler(event, caller, context) };
         }),
       );
     }
     const event = input as E;
-    const admitted = await admit(event, undefined);
-    if (isAuthError(admitted)) {
-      if (deny === 'throw') throw clientError(admitted, errorDetail);
-      return envelope(event, admitted);
-    }
-    return handler(event, admitted, context);
-  }
+    const item = asEvent(event);
+    const caller = await admitted(item, undefined);
+    if (!isAuthError(caller)) return handler(event, caller, context);
+    const denial = envelope(item, caller);
+    if (deny === 'envelope') return denial;
+    throw clientError(caller, thrownMessage(caller, denial));
+  };
+}
 
-  return guarded as GuardedResolver<E, R, D>;
+/** An event as the guard reads it: anything that is not an object reads as an empty one. */
+function asEvent(event: unknown): AppSyncResolverEventLike {
+  return typeof event === 'object' && event !== null ? (event as AppSyncResolverEventLike) : {};
 }

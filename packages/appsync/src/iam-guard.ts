@@ -1,12 +1,12 @@
-import { AuthError, checkIdentityPolicy, type IamCaller, isAuthError } from '@cognito-guard/core';
+import { AuthError, checkIdentityPolicy, type IamCaller } from '@cognito-guard/core';
+import { type IamGuardOptions, iamGuardSettings, optionKeys } from '@cognito-guard/core/http';
+import type { DenialEnvelope } from './denial.js';
 import {
-  type IamGuardOptions,
-  iamGuardSettings,
-  notifyHook,
-  optionKeys,
-} from '@cognito-guard/core/http';
-import { type DenialEnvelope, denialFor } from './denial.js';
-import type { ResolverDenial } from './guard.js';
+  type DenyMode,
+  type GuardedResolver,
+  guardResolver,
+  type ResolverDenial,
+} from './guard.js';
 
 /**
  * Direct Lambda resolvers behind AppSync `AWS_IAM` authorization: AppSync checked the SigV4
@@ -21,10 +21,19 @@ import type { ResolverDenial } from './guard.js';
  * signed-in identities only; `allowGuests()` lets guests in), `onEvent` (every refusal, the
  * same {@link ResolverDenial} as `withAuth`'s), `errorDetail` (`'generic'`, the default, or
  * `'code'`), and `deny`.
+ *
+ * @example
+ * ```ts
+ * const options: IamResolverGuardOptions<'envelope'> = { identityPoolId, policy: allowGuests(), deny: 'envelope' };
+ * ```
  */
-export interface IamResolverGuardOptions extends IamGuardOptions<ResolverDenial> {
-  /** `throw` (default) an `AuthError`, or return a {@link DenialEnvelope}. */
-  readonly deny?: 'throw' | 'envelope' | undefined;
+export interface IamResolverGuardOptions<D extends DenyMode = DenyMode>
+  extends IamGuardOptions<ResolverDenial> {
+  /**
+   * `throw` (default) an `AuthError`, or return a {@link DenialEnvelope}, for single events.
+   * Batches always get envelopes.
+   */
+  readonly deny?: D | undefined;
 }
 
 const KEYS = optionKeys<IamResolverGuardOptions>({
@@ -45,7 +54,10 @@ interface ResolverEventLike {
  * Wraps a direct Lambda resolver for `AWS_IAM` callers: `handler` runs only for callers the
  * policy allows; a refusal throws (AppSync answers `errorType` "AuthError") or returns a
  * {@link DenialEnvelope} (`deny: 'envelope'`), whose message is AppSync's own
- * "Not Authorized to access <field> on type <Type>".
+ * "Not Authorized to access <field> on type <Type>". A batch (an array of events, batching
+ * enabled or `BatchInvoke`) is answered as `withAuth` answers one: in order, each event read
+ * from its own `identity`, `{ data }` for an allowed caller and an envelope for a refused one,
+ * `onEvent` told the event's `index`.
  *
  * @example
  * ```ts
@@ -55,44 +67,36 @@ interface ResolverEventLike {
  * });
  * ```
  */
-export function withIamAuth<E extends ResolverEventLike, R>(
+export function withIamAuth<E extends ResolverEventLike, R, D extends DenyMode = 'throw'>(
   handler: (event: E, caller: IamCaller, context: unknown) => R | Promise<R>,
-  options: IamResolverGuardOptions,
-): (event: E, context?: unknown) => Promise<R | DenialEnvelope> {
+  options: IamResolverGuardOptions<D>,
+): GuardedResolver<E, R, D> {
   const { read, policy, onEvent, errorDetail } = iamGuardSettings(
     handler,
     options,
     KEYS,
     'withIamAuth',
   );
-  const mode = options.deny ?? 'throw';
-  if (mode !== 'throw' && mode !== 'envelope') {
+  const deny: DenyMode = options.deny ?? 'throw';
+  if (deny !== 'throw' && deny !== 'envelope') {
     throw new TypeError('cognito-guard: deny must be "throw" or "envelope"');
   }
-
-  return async (event, context) => {
-    let refused: AuthError | undefined;
-    let caller: IamCaller | undefined;
-    try {
-      // AppSync's identity only, never a top-level object the caller could shape.
-      const identity = typeof event === 'object' && event !== null ? event.identity : undefined;
-      if (identity === undefined || identity === null) throw new AuthError('NO_CREDENTIALS');
-      caller = read({ identity });
-      refused = checkIdentityPolicy(policy, caller);
-    } catch (err) {
-      refused = isAuthError(err) ? err : new AuthError('MALFORMED', { cause: err });
-    }
-    if (refused === undefined && caller !== undefined) return handler(event, caller, context);
-    const error = refused ?? new AuthError('NO_CREDENTIALS');
-    const info = event?.info;
-    const fieldName = typeof info?.fieldName === 'string' ? info.fieldName : undefined;
-    const parentTypeName =
-      typeof info?.parentTypeName === 'string' ? info.parentTypeName : undefined;
-    notifyHook(onEvent, { code: error.code, error, fieldName, parentTypeName, index: undefined });
-    const envelope = denialFor(error, fieldName, parentTypeName, errorDetail);
-    if (mode === 'envelope') return envelope;
-    const thrown = new AuthError(error.code);
-    thrown.message = envelope.errorMessage;
-    throw thrown;
-  };
+  const guarded = guardResolver<E, IamCaller, R>(
+    {
+      admit: (event) => {
+        // AppSync's identity only, never a top-level object the caller could shape.
+        const identity = event.identity;
+        if (identity === undefined || identity === null) return new AuthError('NO_CREDENTIALS');
+        const caller = read({ identity });
+        return checkIdentityPolicy(policy, caller) ?? caller;
+      },
+      deny,
+      errorDetail,
+      onEvent,
+      // AppSync's own denial text, as for `util.unauthorized()`.
+      thrownMessage: (_error, denial) => denial.errorMessage,
+    },
+    handler,
+  );
+  return guarded as GuardedResolver<E, R, D>;
 }

@@ -138,7 +138,11 @@ function readEvent(event: unknown): RawIdentity {
 /**
  * The provider string of REST and AppSync events: the `amr` entries after the authentication
  * type, joined with commas, e.g. for a user-pool login
- * `cognito-idp.us-east-1.amazonaws.com/us-east-1_Example,cognito-idp.us-east-1.amazonaws.com/us-east-1_Example:CognitoSignIn:<sub>`.
+ * `cognito-idp.us-east-1.amazonaws.com/us-east-1_Example,cognito-idp.us-east-1.amazonaws.com/us-east-1_Example:CognitoSignIn:<sub>`
+ * (API Gateway, `$context.identity.cognitoAuthenticationProvider`: "A comma-separated list of
+ * all the Amazon Cognito authentication providers used by the caller", with this user-pool
+ * example, the last part the token's subject claim;
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference).
  * Some AppSync samples show the string, or each entry, in double quotes; the quotes are not part
  * of an entry.
  */

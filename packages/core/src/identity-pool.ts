@@ -19,9 +19,10 @@ import { createTokenCache, type TokenCache, type TokenCacheOptions } from './tok
  * identity id (`<region>:<uuid>`), its identity pool, authenticated or guest
  * (unauthenticated), and the login providers listed in `amr`.
  *
- * Sources: Amazon Cognito API reference, GetOpenIdToken and
+ * Sources: Amazon Cognito API reference, GetOpenIdToken
+ * (https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html) and
  * GetOpenIdTokenForDeveloperIdentity
- * (https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html);
+ * (https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdTokenForDeveloperIdentity.html);
  * Amazon Cognito developer guide, "Identity pools authentication flow"
  * (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html).
  */
@@ -29,7 +30,18 @@ import { createTokenCache, type TokenCache, type TokenCacheOptions } from './tok
 /** The `iss` of every identity-pool OpenID token. */
 export const IDENTITY_POOL_ISSUER = 'https://cognito-identity.amazonaws.com';
 
-/** Where Amazon Cognito publishes the keys of identity-pool OpenID tokens (RS512). */
+/**
+ * Where Amazon Cognito publishes the keys of identity-pool OpenID tokens, for most Regions
+ * (developer guide, "Identity pools authentication flow", URL above: served with a
+ * `Cache-Control` `max-age` of 30 days). AWS GovCloud (US-West), China (Beijing) and opt-in
+ * Regions publish their own (`https://cognito-identity.<region>.amazonaws.com/.well-known/jwks_uri`
+ * for opt-in Regions, says the same page, whose tokens name it through their `iss`); this
+ * module pins the global issuer, so their tokens are refused (`ISSUER`).
+ *
+ * The keys, and so the tokens, are RS512. No AWS page states the algorithm: this rests on the
+ * published JWKS (`"alg": "RS512"`, kids like `us-east-11`) and on decoded tokens (header
+ * `typ: JWS`, `alg: RS512`) shown in public write-ups and code.
+ */
 export const IDENTITY_POOL_JWKS_URI = 'https://cognito-identity.amazonaws.com/.well-known/jwks_uri';
 
 /** The claim naming the identity pool's ARN. */
@@ -223,8 +235,9 @@ export interface IdentityPoolVerifierOptions {
   /** Leeway for `exp`, `nbf` and `iat`, 0 to 300 seconds. Default 5. */
   readonly clockToleranceSeconds?: number | undefined;
   /**
-   * Largest `exp - iat` accepted. Default 86400: `GetOpenIdToken` tokens last 10 minutes,
-   * developer-identity tokens up to 24 hours (`TokenDuration`).
+   * Largest `exp - iat` accepted. Default 86400: `GetOpenIdToken` tokens last 10 minutes;
+   * `GetOpenIdTokenForDeveloperIdentity` tokens 15 minutes unless `TokenDuration` asks for
+   * more, at most 24 hours (API references above).
    */
   readonly maxTokenLifetimeSeconds?: number | undefined;
   /** Longest token accepted, checked before decoding. Default 16384. */

@@ -4,8 +4,10 @@ import { type JwksServer, startJwksServer } from './jwks-server.js';
 import { createTestCertificates } from './tls.js';
 
 /**
- * A local stand-in for Amazon Cognito identity pools: an RS512 key, its JWKS served on
- * 127.0.0.1 at `/.well-known/jwks_uri` (as https://cognito-identity.amazonaws.com serves it),
+ * A local stand-in for Amazon Cognito identity pools: an RS512 key (the algorithm of the keys
+ * Cognito publishes; no AWS page states it, see `IDENTITY_POOL_JWKS_URI` in core), its JWKS
+ * served on 127.0.0.1 at `/.well-known/jwks_uri` (as https://cognito-identity.amazonaws.com
+ * serves it; Cognito developer guide, "Identity pools authentication flow"),
  * identity-pool OpenID tokens as `GetOpenIdToken` returns them (`iss`
  * `https://cognito-identity.amazonaws.com`, `aud` the identity pool, `sub` the identity id,
  * `amr`, the identity-pool ARN claim, header `typ: JWS`, `alg: RS512`), and the events API
@@ -29,7 +31,12 @@ export interface OpenIdTokenOptions {
   readonly identityId?: string | undefined;
   /** `aud`; default the pool's id. */
   readonly audience?: string | undefined;
-  /** Default 600 (GetOpenIdToken: 10 minutes). */
+  /**
+   * Default 600: "The OpenID token is valid for 10 minutes" (GetOpenIdToken,
+   * https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdToken.html).
+   * Developer-identity tokens last 900 unless `TokenDuration` says otherwise, at most 86400
+   * (https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdTokenForDeveloperIdentity.html).
+   */
   readonly lifetimeSeconds?: number | undefined;
   /** Header members merged over `{ kid, typ: 'JWS', alg: 'RS512' }` (the signature stays RS512). */
   readonly header?: Readonly<Record<string, unknown>> | undefined;
