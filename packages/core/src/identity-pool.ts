@@ -10,7 +10,12 @@ import { checkOptionKeys, optionKeys } from './option-keys.js';
 import { checkRevoked } from './revocation-check.js';
 import { verifyRs512 } from './signature.js';
 import { mayBeJsonObject, parseStrictJsonObject } from './strict-json.js';
-import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.js';
+import {
+  checkTokenCacheOption,
+  createTokenCache,
+  type TokenCache,
+  type TokenCacheOptions,
+} from './token-cache.js';
 
 /**
  * Amazon Cognito identity pools (federated identities): the identity-pool OpenID tokens that
@@ -426,15 +431,7 @@ export function createIdentityPoolVerifier(
   if (isRevoked !== undefined && typeof isRevoked !== 'function') {
     throw new TypeError('cognito-guard: isRevoked must be a function');
   }
-  if (
-    options.cache !== undefined &&
-    options.cache !== false &&
-    (typeof options.cache !== 'object' || options.cache === null)
-  ) {
-    throw new TypeError(
-      'cognito-guard: cache must be verified-token cache options ({ maxEntries, maxBytes }) or false',
-    );
-  }
+  checkTokenCacheOption(options.cache);
   const emit = (event: IdentityPoolVerifierEvent): void => notifyHook(onEvent, event);
   const cache = createJwksCacheFor('RS512', {
     ...options.jwks,

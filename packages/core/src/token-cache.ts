@@ -43,6 +43,20 @@ export interface TokenCache<V> {
   readonly size: number;
 }
 
+/**
+ * The `cache` option of a verifier, checked: options, `false`, or absent. Anything else (`true`,
+ * `null`, a string) is a `TypeError`, never a silent default.
+ */
+export function checkTokenCacheOption(value: unknown): TokenCacheOptions | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      'cognito-guard: cache must be verified-token cache options ({ maxEntries, maxBytes }) or false',
+    );
+  }
+  return value as TokenCacheOptions;
+}
+
 function checkLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) {

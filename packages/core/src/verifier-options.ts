@@ -9,7 +9,7 @@ import {
 } from './issuer.js';
 import type { JwksCache, JwksCacheOptions, JwksEvent } from './jwks-cache.js';
 import { checkOptionKeys, optionKeys } from './option-keys.js';
-import type { TokenCacheOptions } from './token-cache.js';
+import { checkTokenCacheOption, type TokenCacheOptions } from './token-cache.js';
 
 /**
  * A verifier's configuration: the options `createVerifier` takes, their keys, and what they
@@ -327,6 +327,6 @@ export function resolveVerifierConfig(options: VerifierOptions<TokenUse | null>)
     isRevoked: options.isRevoked,
     onEvent: options.onEvent,
     jwks: options.jwks,
-    cache: options.cache,
+    cache: checkTokenCacheOption(options.cache),
   });
 }

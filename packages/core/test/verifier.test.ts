@@ -393,6 +393,9 @@ describe('createVerifier configuration', () => {
       { ...base, jwks: { ttlSeconds: 10, cooldownSeconds: 30 } },
     ],
     ['a cache of zero entries', { ...base, cache: { maxEntries: 0 } }],
+    ['cache: true', { ...base, cache: true }],
+    ['cache: null', { ...base, cache: null }],
+    ['cache as a string', { ...base, cache: 'lru' }],
   ])('throws a TypeError at creation for %s', (_name, options) => {
     expect(() => createVerifier(options as Parameters<typeof createVerifier>[0])).toThrow(
       TypeError,
