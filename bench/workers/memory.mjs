@@ -55,8 +55,8 @@ async function run({ ctx, tokens, warm, total, checkpoints }) {
   const elapsedMs = performance.now() - started;
   const hitsDuringStream = hits;
   // How many entries the cache holds now: the hits of one pass over the distinct tokens. A
-  // lower bound: a miss in this pass may be admitted (its fingerprint still in the cache's
-  // doorkeeper from the stream) and evict an entry not counted yet.
+  // lower bound: a miss in this pass is admitted (the cache's doorkeeper saw the token in the
+  // stream) and may evict an entry not counted yet.
   const before = hits;
   for (const token of tokens) await verifier.verify(token);
   const held = hits - before;

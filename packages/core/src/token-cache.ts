@@ -14,14 +14,16 @@ import { checkOptionKeys, optionKeys } from './option-keys.js';
  * - bounded in entries and in estimated bytes, least recently used out first;
  * - a token's outcome is cached the second time it is verified, not the first (the
  *   "doorkeeper" of TinyLFU: Einziger, Friedman, Manes, "TinyLFU: A Highly Efficient Cache
- *   Admission Policy", ACM TOS 2017). The first verification only leaves a 32-bit fingerprint
- *   of the token in a fixed table ({@link DOORKEEPER_SLOTS} slots, 64 KiB, no garbage). A
- *   stream of tokens each seen once (distinct-token traffic, or a flood of many valid tokens)
- *   then neither flushes the tokens that are used again and again nor pays for an insert, an
- *   eviction and the garbage of both on every request: measured in `pnpm bench`, caching every
- *   outcome cost about 10% of a verification on a miss-only workload. A token used many
- *   times pays one extra verification in its lifetime. A fingerprint shared by two tokens
- *   only lets the second in early: the cache itself still matches the exact token.
+ *   Admission Policy", ACM TOS 2017, https://doi.org/10.1145/3149371). The first verification
+ *   only sets three bits of a Bloom filter ({@link DOORKEEPER_BITS} bits, 128 KiB, allocated
+ *   once, no garbage), cleared after {@link DOORKEEPER_RESET} first sightings so that it keeps
+ *   a false-positive rate of a few percent at most (a false positive only caches a token one
+ *   verification early; the cache itself still matches the exact token). A stream of tokens
+ *   each seen once (distinct-token traffic, or a flood of many valid tokens) then neither
+ *   flushes the tokens that are used again and again nor pays for an insert, an eviction and
+ *   the garbage of both on every request: measured in `pnpm bench`, caching every outcome cost
+ *   about 10% of a verification on a miss-only workload. A token used many times pays one
+ *   extra verification in its lifetime.
  */
 
 /** Options of the verified-token cache (`cache` in `createVerifier`). */
@@ -65,19 +67,61 @@ function checkLimit(name: string, value: number | undefined, fallback: number): 
   return value;
 }
 
-/** Slots of the doorkeeper's fingerprint table (see above): a power of two. */
-export const DOORKEEPER_SLOTS = 1 << 14;
+/** Bits of the doorkeeper's Bloom filter (see above): a power of two. */
+export const DOORKEEPER_BITS = 1 << 20;
 
 /**
- * A 32-bit fingerprint of a verified token (FNV-1a over its last 32 characters: 192 bits of
- * its RSA signature), never 0, so that an empty slot matches no token.
+ * First sightings after which the doorkeeper starts empty again: ten times the default cache
+ * size, TinyLFU's sample size. With three bits per token, its false-positive rate stays under
+ * 2%: (1 - e^(-3n/m))^3 for n = 100,000 tokens and m = 2^20 bits.
  */
-function fingerprint(token: string): number {
-  let hash = 0x811c9dc5;
+export const DOORKEEPER_RESET = 100_000;
+
+/**
+ * FNV-1a over a token's last 32 characters (192 bits of its RSA signature), from `seed`, then
+ * MurmurHash3's finalizer so that every bit of the result depends on every character (FNV's low
+ * bits alone mix poorly, and the filter indexes with them).
+ */
+function hashTail(token: string, seed: number): number {
+  let hash = seed;
   for (let i = Math.max(0, token.length - 32); i < token.length; i++) {
     hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
   }
-  return hash | 1;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
+}
+
+/**
+ * The doorkeeper: `true` when `token` was (probably) seen before; records it otherwise. Three
+ * bit positions by double hashing (Kirsch, Mitzenmacher, "Less Hashing, Same Performance",
+ * 2006), two FNV-1a hashes of the signature's tail.
+ */
+function createDoorkeeper(): (token: string) => boolean {
+  const words = new Int32Array(DOORKEEPER_BITS / 32);
+  let recorded = 0;
+  return (token) => {
+    const h1 = hashTail(token, 0x811c9dc5);
+    const h2 = hashTail(token, 0x050c5d1f) | 1;
+    let seen = true;
+    for (let i = 0; i < 3; i++) {
+      const bit = (h1 + Math.imul(i, h2)) & (DOORKEEPER_BITS - 1);
+      const index = bit >>> 5;
+      const word = words[index] ?? 0;
+      const mask = 1 << (bit & 31);
+      if ((word & mask) === 0) {
+        seen = false;
+        words[index] = word | mask;
+      }
+    }
+    if (!seen && ++recorded >= DOORKEEPER_RESET) {
+      words.fill(0);
+      recorded = 0;
+    }
+    return seen;
+  };
 }
 
 /** The map key of a token: its last 32 characters (see above). */
@@ -93,7 +137,7 @@ export function createTokenCache<V extends object>(
   checkOptionKeys(options, TOKEN_CACHE_KEYS, 'cache');
   const maxEntries = checkLimit('maxEntries', options.maxEntries, 10_000);
   const maxBytes = checkLimit('maxBytes', options.maxBytes, 64 * 1024 * 1024);
-  const seen = new Int32Array(DOORKEEPER_SLOTS);
+  const seenBefore = createDoorkeeper();
   const lru = new LRUCache<string, { readonly token: string; readonly value: V }>({
     max: maxEntries,
     maxSize: maxBytes,
@@ -115,16 +159,8 @@ export function createTokenCache<V extends object>(
       // its frozen claims and result). Strings are one byte a character here (Latin-1).
       const size = token.length + payloadChars * 2 + 512;
       const key = keyOf(token);
-      if (!lru.has(key)) {
-        const print = fingerprint(token);
-        const slot = print & (DOORKEEPER_SLOTS - 1);
-        if (seen[slot] !== print) {
-          // The first verification: remembered, not cached.
-          seen[slot] = print;
-          return;
-        }
-        seen[slot] = 0;
-      }
+      // The first verification of a token is only remembered (the doorkeeper, see above).
+      if (!lru.has(key) && !seenBefore(token)) return;
       lru.set(key, { token, value }, { ttl, size });
     },
     delete(token) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenCache, DOORKEEPER_SLOTS, type TokenCache } from '../src/token-cache.js';
+import { createTokenCache, DOORKEEPER_RESET, type TokenCache } from '../src/token-cache.js';
 
 /** A token's second verification is the one that caches it (the doorkeeper). */
 function setTwice<V>(cache: TokenCache<V>, token: string, value: V, expiresAtMs: number): void {
@@ -57,14 +57,34 @@ describe('createTokenCache', () => {
     const token = (i: number) => `t${i}.${'z'.repeat(40)}${String(i).padStart(6, '0')}`;
     const cache = createTokenCache<{ n: number }>({ maxEntries: 4 }, () => 0);
     for (let i = 0; i < 4; i++) setTwice(cache, token(i), { n: i }, 60_000);
-    // More one-off tokens than the doorkeeper has slots: none is cached, none evicts.
-    for (let i = 100; i < 100 + 2 * DOORKEEPER_SLOTS; i++) {
-      cache.set(token(i), { n: i }, 60_000, 10);
-    }
+    for (let i = 100; i < 5_100; i++) cache.set(token(i), { n: i }, 60_000, 10);
     expect(cache.size).toBe(4);
     expect([0, 1, 2, 3].map((i) => cache.get(token(i))?.n)).toEqual([0, 1, 2, 3]);
     // A token already held is always updated.
     cache.set(token(3), { n: 33 }, 60_000, 10);
     expect(cache.get(token(3))).toEqual({ n: 33 });
+  });
+
+  it('caches every one of many tokens verified in turn, twice each', () => {
+    // Interleaved users: no token's first sighting is lost to another's.
+    const token = (i: number) => `u${i}.${'w'.repeat(40)}${String(i).padStart(6, '0')}`;
+    const cache = createTokenCache<{ n: number }>({}, () => 0);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < 5_000; i++) cache.set(token(i), { n: i }, 60_000, 10);
+    }
+    expect(cache.size).toBe(5_000);
+  });
+
+  it('forgets first sightings after DOORKEEPER_RESET of them', () => {
+    const token = (i: number) => `v${i}.${'q'.repeat(40)}${String(i).padStart(7, '0')}`;
+    const cache = createTokenCache<{ n: number }>({ maxEntries: 10 }, () => 0);
+    cache.set(token(0), { n: 0 }, 60_000, 10);
+    // A few of these may be false positives that do not count: a thousand more make sure.
+    for (let i = 1; i < DOORKEEPER_RESET + 1_000; i++) cache.set(token(i), { n: i }, 60_000, 10);
+    // Token 0's sighting went with the reset: its next verification is a first one again.
+    cache.set(token(0), { n: 0 }, 60_000, 10);
+    expect(cache.get(token(0))).toBeUndefined();
+    cache.set(token(0), { n: 0 }, 60_000, 10);
+    expect(cache.get(token(0))).toEqual({ n: 0 });
   });
 });

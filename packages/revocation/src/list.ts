@@ -1,4 +1,9 @@
-import { type AccessTokenClaims, AuthError, type IdTokenClaims } from '@cognito-guard/core';
+import {
+  type AccessTokenClaims,
+  AuthError,
+  type IdentityPoolTokenClaims,
+  type IdTokenClaims,
+} from '@cognito-guard/core';
 import { notifyHook } from '@cognito-guard/core/http';
 import {
   decodeEntry,
@@ -113,9 +118,12 @@ export interface RevocationList {
   /**
    * The verifier hook: `true` when a rule covers the token. Synchronous while the list is
    * current; past the staleness bound it syncs on demand (a promise) or throws an `AuthError`
-   * `REVOCATION_UNAVAILABLE`. A bound function: pass it as is.
+   * `REVOCATION_UNAVAILABLE`. A bound function: pass it as is, to `createVerifier` or to
+   * `createIdentityPoolVerifier` (identity-pool tokens are covered by `signOutUser(identityId)`).
    */
-  readonly isRevoked: (claims: AccessTokenClaims | IdTokenClaims) => boolean | Promise<boolean>;
+  readonly isRevoked: (
+    claims: AccessTokenClaims | IdTokenClaims | IdentityPoolTokenClaims,
+  ) => boolean | Promise<boolean>;
   /**
    * Revokes a session, as Cognito's RevokeToken does: every access and ID token carrying this
    * `origin_jti` (the verified claims, or the id).
@@ -416,7 +424,9 @@ export function createRevocationList(options: RevocationListOptions = {}): Revoc
     );
   }
 
-  const isRevoked = (claims: AccessTokenClaims | IdTokenClaims): boolean | Promise<boolean> => {
+  const isRevoked = (
+    claims: AccessTokenClaims | IdTokenClaims | IdentityPoolTokenClaims,
+  ): boolean | Promise<boolean> => {
     const record = claims as unknown as Readonly<Record<string, unknown>>;
     if (closed) throw unavailable('the revocation list is closed');
     if (overflow) throw unavailable('the revocation list holds more than maxEntries');

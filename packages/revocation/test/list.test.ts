@@ -1,5 +1,5 @@
-import { AuthError, createVerifier } from '@cognito-guard/core';
-import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
+import { AuthError, createIdentityPoolVerifier, createVerifier } from '@cognito-guard/core';
+import { createTestIdentityPool, createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRevocationList,
@@ -290,12 +290,38 @@ describe('revocation list on a verifier', () => {
     const access = await issuer.mintAccessToken({ claims: { origin_jti: 'session-a' } });
     const id = await issuer.mintIdToken({ claims: { origin_jti: 'session-a' } });
     const other = await issuer.mintAccessToken({ claims: { origin_jti: 'session-b' } });
+    // Twice each: the second verification caches the outcome (the token cache's doorkeeper).
+    await verifier.verify(access);
     const auth = await verifier.verify(access);
+    await verifier.verify(id);
     await verifier.verify(id);
     await list.revokeSession(auth.claims);
     for (const token of [access, id]) {
       await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'REVOKED', status: 401 });
     }
     expect((await verifier.verify(other)).sub).toBe(auth.sub);
+  });
+
+  it('signs an identity out of an identity-pool verifier, the hook passed as is (REVOKED)', async () => {
+    const pool = await createTestIdentityPool();
+    try {
+      const list = createRevocationList();
+      const verifier = createIdentityPoolVerifier({
+        identityPoolId: pool.identityPoolId,
+        allowGuests: true,
+        jwksUri: pool.jwksUri,
+        isRevoked: list.isRevoked,
+      });
+      const alice = { kind: 'social', provider: 'accounts.google.com', userId: 'alice' } as const;
+      const bob = { kind: 'social', provider: 'accounts.google.com', userId: 'bob' } as const;
+      const aliceToken = await pool.mintOpenIdToken({ login: alice });
+      const bobToken = await pool.mintOpenIdToken({ login: bob });
+      for (let i = 0; i < 3; i++) await verifier.verify(aliceToken);
+      await list.signOutUser(pool.identityIdFor(alice));
+      await expect(verifier.verify(aliceToken)).rejects.toMatchObject({ code: 'REVOKED' });
+      expect((await verifier.verify(bobToken)).identityId).toBe(pool.identityIdFor(bob));
+    } finally {
+      await pool.close();
+    }
   });
 });
