@@ -33,6 +33,8 @@ export async function runRevocation(env) {
     return {
       entries: setup.entries,
       bytesPerEntry: Math.round(setup.bytesPerEntry),
+      hookNs: setup.hookNs,
+      clockNs: setup.clockNs,
       none: summarize(samples.none),
       list: summarize(samples.list),
       noneCpu: none,

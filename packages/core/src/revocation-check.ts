@@ -25,18 +25,23 @@ export function checkRevoked<C>(
   result: { readonly claims: C },
 ): void | Promise<void> {
   if (isRevoked === undefined) return;
-  const fail = (err: unknown): never => {
-    throw isAuthError(err) ? err : new AuthError('REVOKED', { cause: err });
-  };
-  const decide = (revoked: unknown): void => {
-    if (revoked === true) throw refusal('REVOKED');
-  };
   let answer: boolean | Promise<boolean>;
   try {
     answer = isRevoked(result.claims);
   } catch (err) {
-    return fail(err);
+    return failClosed(err);
   }
-  if (answer instanceof Promise) return answer.then(decide, fail);
+  if (answer instanceof Promise) return answer.then(decide, failClosed);
+  // Module-level functions, not closures: this runs on every cache hit.
   decide(answer);
+}
+
+/** `true` refuses the token; any other answer lets it through. */
+function decide(revoked: unknown): void {
+  if (revoked === true) throw refusal('REVOKED');
+}
+
+/** A hook that could not answer: its `AuthError`, or `REVOKED` (fail closed). */
+function failClosed(err: unknown): never {
+  throw isAuthError(err) ? err : new AuthError('REVOKED', { cause: err });
 }
