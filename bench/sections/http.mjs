@@ -16,7 +16,7 @@ export async function runHttp(env) {
   // The empty-middleware floors stay in --quick: the report checks that no layer measures
   // faster than its absence, and needs them for that.
   const servers = serverFilter ? SERVERS.filter((s) => serverFilter.includes(s.id)) : SERVERS;
-  const rounds = env.httpRounds ?? (quick ? 1 : 3);
+  const rounds = env.httpRounds ?? (quick ? 1 : 5);
   const durationSeconds = quick ? 1 : 3;
   const warmupSeconds = quick ? 0.5 : 1;
   const connections = 50;

@@ -54,11 +54,15 @@ async function run({ ctx, tokens, warm, total, checkpoints }) {
   }
   const elapsedMs = performance.now() - started;
   const hitsDuringStream = hits;
-  // How many entries the cache holds now: the hits of one pass over the distinct tokens. A
-  // lower bound: a miss in this pass is admitted (the cache's doorkeeper saw the token in the
-  // stream) and may evict an entry not counted yet.
+  // How many entries the cache holds now: the tokens of the stream from the most recent back,
+  // until the first miss (a least-recently-used cache holds the most recent admissions; a hit
+  // only moves an entry to the front, so this pass does not evict what it has yet to count).
   const before = hits;
-  for (const token of tokens) await verifier.verify(token);
+  for (let k = 1; k <= n; k++) {
+    const seen = hits;
+    await verifier.verify(tokens[(((total - k) % n) + n) % n]);
+    if (hits === seen) break;
+  }
   const held = hits - before;
   return { baseline, samples, elapsedMs, hitsDuringStream, entriesHeld: held, distinct: n };
 }

@@ -151,6 +151,8 @@ describe('the packed tarballs', () => {
     expect(files.filter((f) => f.startsWith('package/src/') || f.endsWith('.tsbuildinfo'))).toEqual(
       [],
     );
+    // No source maps: they would point at `src/`, which is not in the tarball.
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
   it.each(PACKAGES)(

@@ -137,6 +137,22 @@ function stringList(value) {
   return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 }
 
+/**
+ * The pool id of a `resolverContext` is the one its `issuer` (the token's verified `iss`) names;
+ * without an issuer (an older authorizer), a Cognito pool id, `<region>_<id>`.
+ */
+function namesPool(context) {
+  const issuer = own(context, 'issuer');
+  if (issuer === undefined) {
+    return regionOfPool(context.userPoolId) !== null;
+  }
+  return (
+    typeof issuer === 'string' &&
+    context.userPoolId !== '' &&
+    issuer.endsWith(`/${context.userPoolId}`)
+  );
+}
+
 /** Lambda mode: the `resolverContext` the cognito-guard authorizer built, or `null`. */
 function fromResolverContext(context) {
   if (!isObject(context)) {
@@ -153,7 +169,7 @@ function fromResolverContext(context) {
     context.sub === '' ||
     context.clientId === '' ||
     (context.tokenUse !== 'access' && context.tokenUse !== 'id') ||
-    regionOfPool(context.userPoolId) === null ||
+    !namesPool(context) ||
     expiresAt.length > 15 ||
     !onlyOf(expiresAt, DIGITS) ||
     (context.isMachine !== 'true' && context.isMachine !== 'false') ||

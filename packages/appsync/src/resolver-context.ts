@@ -30,6 +30,11 @@ export interface CognitoResolverContext {
   readonly clientId: string;
   readonly tokenUse: 'access' | 'id';
   readonly userPoolId: string;
+  /**
+   * The token's `iss`, as verified: the original or the updated issuer form, or an emulator's
+   * issuer. A context without it (an older authorizer) is read as the original form.
+   */
+  readonly issuer: string;
   readonly isMachine: 'true' | 'false';
   /** `exp`, epoch seconds, as a decimal string. */
   readonly expiresAt: string;
@@ -53,6 +58,7 @@ export const RESERVED_CONTEXT_KEYS: ReadonlySet<string> = new Set([
   'clientId',
   'tokenUse',
   'userPoolId',
+  'issuer',
   'isMachine',
   'expiresAt',
 ]);
@@ -92,6 +98,7 @@ export function toResolverContext(
   context.clientId = auth.clientId;
   context.tokenUse = auth.tokenUse;
   context.userPoolId = auth.userPoolId;
+  context.issuer = auth.claims.iss;
   context.isMachine = auth.isMachine ? 'true' : 'false';
   context.expiresAt = String(auth.expiresAt);
   return context;
@@ -139,13 +146,20 @@ export function fromResolverContext(value: unknown): AuthResult {
   const userPoolId = text('userPoolId');
   const expiresText = text('expiresAt');
   const isMachine = text('isMachine');
-  // `<region>_<id>`: core's grammar of pool ids (the same as `js/guard.js`).
+  const issuer = Object.hasOwn(context, 'issuer') ? text('issuer') : undefined;
+  // With the issuer the authorizer verified, the pool id is the one it names (an emulator's
+  // pool ids need not look like Cognito's); without it (an older authorizer), `<region>_<id>`,
+  // core's grammar of pool ids, and the original issuer form. The same rule as `js/guard.js`.
   const region = regionOfPoolId(userPoolId);
+  const poolNamed =
+    issuer === undefined
+      ? region !== undefined
+      : userPoolId.length > 0 && issuer.endsWith(`/${userPoolId}`);
   if (
     sub.length === 0 ||
     clientId.length === 0 ||
     (tokenUse !== 'access' && tokenUse !== 'id') ||
-    region === undefined ||
+    !poolNamed ||
     !/^\d{1,15}$/.test(expiresText) ||
     (isMachine !== 'true' && isMachine !== 'false')
   ) {
@@ -163,7 +177,7 @@ export function fromResolverContext(value: unknown): AuthResult {
     if (!RESERVED_CONTEXT_KEYS.has(key) && typeof item === 'string') define(claims, key, item);
   }
   claims.sub = sub;
-  claims.iss = cognitoIssuer('original', region, userPoolId);
+  claims.iss = issuer ?? cognitoIssuer('original', region!, userPoolId);
   claims.token_use = tokenUse;
   claims.exp = expiresAt;
   if (tokenUse === 'access') {

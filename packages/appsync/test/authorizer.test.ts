@@ -84,6 +84,7 @@ describe('createAppSyncAuthorizer', () => {
       clientId: issuer.clientId,
       tokenUse: 'access',
       userPoolId: issuer.userPoolId,
+      issuer: issuer.issuer,
       isMachine: 'false',
       expiresAt: String(Math.floor(clock.now() / 1000) + 3600),
     });

@@ -282,6 +282,53 @@ describe('authFromIdentity: other modes', () => {
   });
 });
 
+describe('resolverContext issuer', () => {
+  it('carries the verified iss, and the claims read back keep it', async () => {
+    const identity = await lambdaIdentity(() => issuer.mintAccessToken());
+    expect(identity.resolverContext.issuer).toBe(issuer.issuer);
+    expect(authFromIdentity(identity).claims.iss).toBe(issuer.issuer);
+  });
+
+  it('keeps the updated issuer form, and an emulator pool id its issuer names', async () => {
+    const { resolverContext } = await lambdaIdentity(() => issuer.mintAccessToken());
+    const updated = `https://issuer-cognito-idp.us-east-1.amazonaws.com/${issuer.userPoolId}`;
+    expect(
+      authFromIdentity({ resolverContext: { ...resolverContext, issuer: updated } }).claims.iss,
+    ).toBe(updated);
+    const emulator = {
+      ...resolverContext,
+      userPoolId: 'local_5a2b9c',
+      issuer: 'http://127.0.0.1:9229/local_5a2b9c',
+    };
+    const auth = authFromIdentity({ resolverContext: emulator });
+    expect(auth.userPoolId).toBe('local_5a2b9c');
+    expect(auth.claims.iss).toBe('http://127.0.0.1:9229/local_5a2b9c');
+  });
+
+  it('refuses an issuer that names another pool, or an emulator pool id without an issuer (CLAIM_TYPE)', async () => {
+    const { resolverContext } = await lambdaIdentity(() => issuer.mintAccessToken());
+    const other = `https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other`;
+    expect(
+      codeOf(() => authFromIdentity({ resolverContext: { ...resolverContext, issuer: other } })),
+    ).toBe('CLAIM_TYPE');
+    const { issuer: _issuer, ...withoutIssuer } = resolverContext;
+    expect(
+      codeOf(() =>
+        authFromIdentity({ resolverContext: { ...withoutIssuer, userPoolId: 'local_5a2b9c' } }),
+      ),
+    ).toBe('CLAIM_TYPE');
+  });
+
+  it('reads a context without an issuer (an older authorizer) as the original form', async () => {
+    const { resolverContext } = await lambdaIdentity(() => issuer.mintAccessToken());
+    const { issuer: _issuer, ...withoutIssuer } = resolverContext;
+    const region = issuer.userPoolId.split('_')[0];
+    expect(authFromIdentity({ resolverContext: withoutIssuer }).claims.iss).toBe(
+      `https://cognito-idp.${region}.amazonaws.com/${issuer.userPoolId}`,
+    );
+  });
+});
+
 describe('resolverContext round trip', () => {
   it('gives back exactly the groups and scopes (property)', async () => {
     const base = authFromIdentity(await lambdaIdentity(() => issuer.mintAccessToken()));

@@ -127,6 +127,21 @@ describe('APPSYNC_JS guard: reading ctx.identity', () => {
     });
   });
 
+  it('takes the pool id its issuer names (an emulator pool), and refuses one the issuer does not name', async () => {
+    const { identity } = await lambdaCtx(issuer.mintAccessToken());
+    const context = identity.resolverContext;
+    const emulator = {
+      ...context,
+      userPoolId: 'local_5a2b9c',
+      issuer: 'http://127.0.0.1:9229/local_5a2b9c',
+    };
+    expect(cognitoIdentity({ identity: { resolverContext: emulator } })?.mode).toBe('lambda');
+    const mismatch = { ...context, issuer: 'http://127.0.0.1:9229/local_5a2b9c' };
+    expect(cognitoIdentity({ identity: { resolverContext: mismatch } })).toBeNull();
+    const { issuer: _issuer, ...older } = emulator;
+    expect(cognitoIdentity({ identity: { resolverContext: older } })).toBeNull();
+  });
+
   it('sees no user for IAM, API key and foreign Lambda identities', () => {
     const iam = resolverFixture<{ identity: unknown }>('appsync-direct-resolver-iam-identity.json');
     expect(cognitoIdentity(iam)).toBeNull();
