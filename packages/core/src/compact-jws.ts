@@ -11,6 +11,9 @@ import { parseStrictJsonObject } from './strict-json.js';
  * alphabet and trailing bits here (R02), and decoded with a fatal UTF-8 decoder (R03).
  */
 
+/** The `header` of a split whose header segment the caller had already judged (`knownHeader`). */
+const KNOWN_HEADER: Record<string, unknown> = Object.freeze(Object.create(null));
+
 /** A token split and decoded, not yet verified. */
 export interface DecodedJws {
   readonly header: Record<string, unknown>;
@@ -85,12 +88,14 @@ export interface SplitJws {
  * Split `token` under the strict rules and decode its header (parsed, then `checkHeader`
  * runs on it), payload (to text) and signature, or throw an {@link AuthError} (`TOO_LARGE`,
  * `MALFORMED`, or whatever `checkHeader` throws). Every step is linear in the token's length
- * and independent of what the payload says.
+ * and independent of what the payload says. When `knownHeader` answers `true` for the header
+ * segment, the header is neither decoded nor checked, and `header` is an empty object.
  */
 export function splitCompactJws(
   token: unknown,
   limits: JwsLimits,
   checkHeader?: (header: Record<string, unknown>) => void,
+  knownHeader?: (segment: string) => boolean,
 ): SplitJws {
   if (typeof token !== 'string' || token.length === 0) {
     throw refusal('MALFORMED', 'token is not a non-empty string');
@@ -104,11 +109,17 @@ export function splitCompactJws(
     throw refusal('MALFORMED', 'not three segments');
   }
   if (first > limits.maxHeaderBytes) throw refusal('TOO_LARGE');
-  const header = parseJsonSegment(decodeTextSegment(token.slice(0, first)));
-  // The header (alg first) is judged before anything else in the token (SECURITY.md, attack class
-  // 1; RFC 8725 §3.1): `alg: none` with an empty signature is ALG_NOT_ALLOWED, not merely
-  // MALFORMED.
-  checkHeader?.(header);
+  const headerSegment = token.slice(0, first);
+  let header: Record<string, unknown> = KNOWN_HEADER;
+  // A header segment the caller already judged (the exact same characters, so the same header:
+  // the verifier remembers the headers of tokens it accepted) is not decoded again.
+  if (knownHeader === undefined || !knownHeader(headerSegment)) {
+    header = parseJsonSegment(decodeTextSegment(headerSegment));
+    // The header (alg first) is judged before anything else in the token (SECURITY.md, attack
+    // class 1; RFC 8725 §3.1): `alg: none` with an empty signature is ALG_NOT_ALLOWED, not
+    // merely MALFORMED.
+    checkHeader?.(header);
+  }
   const payloadText = decodeTextSegment(token.slice(first + 1, second));
   const signature = decodeBase64UrlStrict(token.slice(second + 1));
   if (signature === undefined) {

@@ -1,6 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../src/errors.js';
 import { createVerifier, type VerifierEvent } from '../src/verifier.js';
 import { manualClock, rejectionCode } from './helpers.js';
@@ -448,6 +448,41 @@ describe('the verified-token cache', () => {
     expect(events).toEqual(['hit', 'hit']);
     await verifier.verify(tokens[0]!);
     expect(events).toEqual(['hit', 'hit']);
+  });
+});
+
+describe('known header segments', () => {
+  /** `JSON.parse` calls on the header text of `token` while `run` runs. */
+  async function headerParses(token: string, run: () => Promise<unknown>): Promise<number> {
+    const headerText = Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8');
+    const spy = vi.spyOn(JSON, 'parse');
+    try {
+      await run().catch(() => undefined);
+      return spy.mock.calls.filter(([text]) => text === headerText).length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('decodes the header of an accepted token once, and not for the next token with it', async () => {
+    const verifier = accessVerifier({ cache: false });
+    const first = await issuer.mintAccessToken({ username: 'h1' });
+    const second = await issuer.mintAccessToken({ username: 'h2' });
+    expect(first.split('.')[0]).toBe(second.split('.')[0]);
+    expect(await headerParses(first, () => verifier.verify(first))).toBe(1);
+    expect(await headerParses(second, () => verifier.verify(second))).toBe(0);
+    expect((await verifier.verify(second)).username).toBe('h2');
+  });
+
+  it('never remembers the header of a refused token', async () => {
+    const verifier = accessVerifier({ cache: false });
+    const token = await issuer.mintAccessToken({ header: { typ: 'JWT' } });
+    const [h, p, sig] = token.split('.');
+    const forged = `${h}.${p}.${sig!.slice(0, -4)}AAAA`;
+    for (let i = 0; i < 2; i++) {
+      expect(await headerParses(forged, () => verifier.verify(forged))).toBe(1);
+    }
+    expect(await rejectionCode(verifier.verify(forged))).toBe('SIGNATURE_INVALID');
   });
 });
 
