@@ -7,6 +7,7 @@
  *   pnpm bench --quick    reduced set (under 2 minutes), writes bench/RESULTS.quick.md
  *   pnpm bench --smoke    correctness only, no timings, no autocannon (CI: test/bench)
  *   --only=verify,reject,http,cold,herd,memory,lambda,revocation   run some sections
+ *   pnpm bench --render   re-render RESULTS.md from RESULTS.json (report wording only)
  *   --servers=express-none,express-ours --http-rounds=5   (development) some HTTP servers only
  *
  * The orchestrator (this process) hosts the test issuer and mints every token; measurements
@@ -22,6 +23,7 @@ import { BENCH_DIR, ensureBuilt, machine, versions } from './lib/setup.mjs';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const smoke = args.includes('--smoke');
+
 const onlyArg = args.find((a) => a.startsWith('--only='));
 // Development aids: measure some HTTP servers only, with more rounds.
 const serversArg = args.find((a) => a.startsWith('--servers='));
@@ -33,6 +35,16 @@ for (const s of sections) {
     console.error(`unknown section ${s}; sections: ${ALL_SECTIONS.join(', ')}`);
     process.exit(2);
   }
+}
+
+// Re-renders RESULTS.md from the figures RESULTS.json holds (after a change to the report's
+// wording), measuring nothing.
+if (args.includes('--render')) {
+  const { renderReport } = await import('./lib/report.mjs');
+  const { BENCH_DIR: dir } = await import('./lib/setup.mjs');
+  const results = JSON.parse(readFileSync(path.join(dir, 'RESULTS.json'), 'utf8'));
+  writeFileSync(path.join(dir, 'RESULTS.md'), renderReport(results, { sections: ALL_SECTIONS }));
+  process.exit(0);
 }
 
 const started = Date.now();
