@@ -64,7 +64,14 @@ export function bearerHook<R, Q extends HookRule>(
     outcome: R | undefined,
     rule: Q,
   ): void => {
-    const denied = admit(request, outcome, rule);
+    let denied: unknown;
+    try {
+      denied = admit(request, outcome, rule);
+    } catch (err) {
+      // Never a rejected promise nobody handles (the request would hang): Fastify's 500.
+      done(err as Error);
+      return;
+    }
     if (denied === undefined) done();
     else refuse(denied, reply, done);
   };
