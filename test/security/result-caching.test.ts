@@ -131,6 +131,14 @@ describe('result caching', () => {
       expect(await rejectionCode(verifier.verify(token))).toBe('REVOKED');
     });
 
+    it('a thenable from isRevoked that is not a native Promise is awaited: REVOKED', async () => {
+      const { verifier } = cachingVerifier({
+        // biome-ignore lint/suspicious/noThenProperty: a promise of another library is the point
+        isRevoked: () => ({ then: (ok: (revoked: boolean) => void) => ok(true) }),
+      });
+      expect(await rejectionCode(verifier.verify(await mint()))).toBe('REVOKED');
+    });
+
     it('a rejection is never cached: JWKS_UNAVAILABLE during an outage, accepted once the keys can be fetched', async () => {
       const { verifier } = cachingVerifier({ jwks: { ca: issuer.ca, cooldownSeconds: 30 } });
       const token = await mint();

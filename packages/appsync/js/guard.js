@@ -138,19 +138,30 @@ function stringList(value) {
 }
 
 /**
- * The pool id of a `resolverContext` is the one its `issuer` (the token's verified `iss`) names;
- * without an issuer (an older authorizer), a Cognito pool id, `<region>_<id>`.
+ * The pool id of a `resolverContext` is the one its `issuer` (the token's verified `iss`) names:
+ * `http(s)://<host>/<pool id>` exactly, the pool id `<name>_<id>` (letters, digits and dashes,
+ * then letters and digits: Cognito's, or an emulator's such as `local_...`). Without an issuer
+ * (an older authorizer), a Cognito pool id, `<region>_<id>`.
  */
 function namesPool(context) {
   const issuer = own(context, 'issuer');
+  const poolId = context.userPoolId;
   if (issuer === undefined) {
-    return regionOfPool(context.userPoolId) !== null;
+    return regionOfPool(poolId) !== null;
   }
-  return (
-    typeof issuer === 'string' &&
-    context.userPoolId !== '' &&
-    issuer.endsWith(`/${context.userPoolId}`)
-  );
+  const cut = poolId.indexOf('_');
+  if (
+    typeof issuer !== 'string' ||
+    cut <= 0 ||
+    !onlyOf(poolId.slice(0, cut), `${ALNUM}-`) ||
+    !onlyOf(poolId.slice(cut + 1), ALNUM)
+  ) {
+    return false;
+  }
+  const scheme = issuer.startsWith('https://') ? 8 : issuer.startsWith('http://') ? 7 : 0;
+  const rest = issuer.slice(scheme);
+  const slash = rest.indexOf('/');
+  return scheme > 0 && slash > 0 && rest.slice(slash + 1) === poolId;
 }
 
 /** Lambda mode: the `resolverContext` the cognito-guard authorizer built, or `null`. */

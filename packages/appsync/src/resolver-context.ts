@@ -104,6 +104,17 @@ export function toResolverContext(
   return context;
 }
 
+/**
+ * True when `issuer` is `http(s)://<host>/<poolId>` exactly and `poolId` looks like a pool id,
+ * `<name>_<id>` (letters, digits and dashes, then letters and digits): Cognito's, or an
+ * emulator's such as cognito-local's `local_...`.
+ */
+function issuerNamesPool(issuer: string, poolId: string): boolean {
+  if (!/^[A-Za-z0-9-]+_[A-Za-z0-9]+$/.test(poolId)) return false;
+  const match = /^https?:\/\/[^/\s]+\/([^/\s]+)$/.exec(issuer);
+  return match !== null && match[1] === poolId;
+}
+
 /** An own data property, whatever the key (`__proto__` included): never a prototype change. */
 function define(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, {
@@ -148,13 +159,11 @@ export function fromResolverContext(value: unknown): AuthResult {
   const isMachine = text('isMachine');
   const issuer = Object.hasOwn(context, 'issuer') ? text('issuer') : undefined;
   // With the issuer the authorizer verified, the pool id is the one it names (an emulator's
-  // pool ids need not look like Cognito's); without it (an older authorizer), `<region>_<id>`,
+  // pool ids need not name a Region); without it (an older authorizer), `<region>_<id>`,
   // core's grammar of pool ids, and the original issuer form. The same rule as `js/guard.js`.
   const region = regionOfPoolId(userPoolId);
   const poolNamed =
-    issuer === undefined
-      ? region !== undefined
-      : userPoolId.length > 0 && issuer.endsWith(`/${userPoolId}`);
+    issuer === undefined ? region !== undefined : issuerNamesPool(issuer, userPoolId);
   if (
     sub.length === 0 ||
     clientId.length === 0 ||

@@ -319,6 +319,24 @@ describe('resolverContext issuer', () => {
     ).toBe('CLAIM_TYPE');
   });
 
+  it('refuses a pool id that is not one, or an issuer that is not http(s)://host/<pool id> (CLAIM_TYPE)', async () => {
+    const { resolverContext } = await lambdaIdentity(() => issuer.mintAccessToken());
+    const contexts = [
+      { userPoolId: 'tenant', issuer: 'https://auth.example.com/tenant' },
+      {
+        userPoolId: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_A',
+        issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A',
+      },
+      { userPoolId: issuer.userPoolId, issuer: `x/${issuer.userPoolId}` },
+      { userPoolId: issuer.userPoolId, issuer: `https://a.example/b/${issuer.userPoolId}` },
+    ];
+    for (const extra of contexts) {
+      expect(
+        codeOf(() => authFromIdentity({ resolverContext: { ...resolverContext, ...extra } })),
+      ).toBe('CLAIM_TYPE');
+    }
+  });
+
   it('reads a context without an issuer (an older authorizer) as the original form', async () => {
     const { resolverContext } = await lambdaIdentity(() => issuer.mintAccessToken());
     const { issuer: _issuer, ...withoutIssuer } = resolverContext;

@@ -140,6 +140,19 @@ describe('APPSYNC_JS guard: reading ctx.identity', () => {
     expect(cognitoIdentity({ identity: { resolverContext: mismatch } })).toBeNull();
     const { issuer: _issuer, ...older } = emulator;
     expect(cognitoIdentity({ identity: { resolverContext: older } })).toBeNull();
+    for (const extra of [
+      { userPoolId: 'tenant', issuer: 'https://auth.example.com/tenant' },
+      {
+        userPoolId: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_A',
+        issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A',
+      },
+      { userPoolId: 'local_5a2b9c', issuer: 'x/local_5a2b9c' },
+      { userPoolId: 'local_5a2b9c', issuer: 'https://a.example/b/local_5a2b9c' },
+    ]) {
+      expect(
+        cognitoIdentity({ identity: { resolverContext: { ...context, ...extra } } }),
+      ).toBeNull();
+    }
   });
 
   it('sees no user for IAM, API key and foreign Lambda identities', () => {

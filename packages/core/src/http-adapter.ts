@@ -250,19 +250,36 @@ export function requestAuthenticator<R>(
   url: string | undefined,
   optional: boolean,
 ) => R | undefined | Promise<R> {
-  const immediate = immediateVerifier(verifier) as
+  const entry = immediateVerifier(verifier);
+  const immediate = entry?.immediate as
     | ((token: string, refine: Refine) => R | Promise<R>)
     | undefined;
-  if (immediate === undefined) {
-    return (rawHeaders, url, optional) => {
-      const token = requestToken(rawHeaders, url, settings, optional, true);
-      return token === undefined ? undefined : verifier.verify(token);
-    };
-  }
   return (rawHeaders, url, optional) => {
-    const token = requestToken(rawHeaders, url, settings, optional, false);
-    return token === undefined ? undefined : immediate(token, grammarFirst);
+    // Checked on every request: an application may wrap `verify` after the adapter was made.
+    const own = immediate !== undefined && verifier.verify === entry!.verify;
+    const token = requestToken(rawHeaders, url, settings, optional, !own);
+    if (token === undefined) return undefined;
+    return own ? immediate(token, grammarFirst) : viaVerify(verifier, token);
   };
+}
+
+/**
+ * A verifier's own `verify`, held to its contract: a native promise (a foreign thenable is
+ * adopted, so the adapters' `instanceof Promise` sees it) of a result. A `verify` that returns
+ * no thenable, or resolves without a result, is a bug: a `TypeError`, never a request let
+ * through without an identity.
+ */
+function viaVerify<R>(verifier: { verify(token: string): Promise<R> }, token: string): Promise<R> {
+  const answer: unknown = verifier.verify(token);
+  if (typeof (answer as { then?: unknown } | null | undefined)?.then !== 'function') {
+    throw new TypeError('cognito-guard: verifier.verify must return a promise');
+  }
+  return Promise.resolve(answer as PromiseLike<R>).then((result) => {
+    if (result === undefined || result === null) {
+      throw new TypeError('cognito-guard: verifier.verify resolved without a result');
+    }
+    return result;
+  });
 }
 
 /**
@@ -315,8 +332,9 @@ export function toHttpError(err: AuthError, options: ChallengeOptions = {}): Htt
 
 /**
  * What an HTTP adapter does with a refusal (see {@link toHttpDenial}): answer it itself, hand
- * an {@link HttpAuthError} to the framework's error handler, or pass on a value that is not an
- * {@link AuthError} unchanged (a bug: the framework's 500 is the answer).
+ * an {@link HttpAuthError} to the framework's error handler, or pass on what is not an
+ * {@link AuthError} (a bug: the framework's 500 is the answer): an `Error` unchanged, anything
+ * else wrapped in one.
  */
 export type HttpDenial =
   | { readonly action: 'answer'; readonly challenge: Challenge }
@@ -341,7 +359,15 @@ export function toHttpDenial(
   settings: Pick<HttpAdapterSettings, 'realm' | 'passErrors' | 'errorDetail'>,
   pass: boolean = settings.passErrors,
 ): HttpDenial {
-  if (!isAuthError(err)) return { action: 'rethrow', error: err };
+  if (!isAuthError(err)) {
+    // Never a value a framework reads as "go on": Express's `next(undefined)` and
+    // `next('route')`, Fastify's `done(undefined)` would let the request through.
+    const error =
+      err instanceof Error
+        ? err
+        : new Error('cognito-guard: a refusal that is not an Error', { cause: err });
+    return { action: 'rethrow', error };
+  }
   const options = { realm: settings.realm, errorDetail: settings.errorDetail };
   if (pass) return { action: 'pass', error: toHttpError(err, options) };
   return { action: 'answer', challenge: toChallenge(err, options) };

@@ -31,7 +31,10 @@ export function checkRevoked<C>(
   } catch (err) {
     return failClosed(err);
   }
-  if (answer instanceof Promise) return answer.then(decide, failClosed);
+  // Any thenable (a promise of another library or realm), not only a native Promise.
+  if (typeof (answer as { then?: unknown } | null | undefined)?.then === 'function') {
+    return Promise.resolve(answer).then(decide, failClosed);
+  }
   // Module-level functions, not closures: this runs on every cache hit.
   decide(answer);
 }

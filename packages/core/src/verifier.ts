@@ -70,13 +70,24 @@ export type Refine = (err: AuthError, token: string) => AuthError;
  */
 export type ImmediateVerify = (token: string, refine?: Refine) => AuthResult | Promise<AuthResult>;
 
-const IMMEDIATE = new WeakMap<object, ImmediateVerify>();
+/** @internal A verifier's synchronous entry, and the `verify` it was created with. */
+export interface ImmediateEntry {
+  readonly immediate: ImmediateVerify;
+  /**
+   * The verifier's own `verify`: while `verifier.verify` is still this function the entry
+   * stands for it; an application that replaced `verify` (a wrapper, a spy) gets its own
+   * `verify` called.
+   */
+  readonly verify: unknown;
+}
+
+const IMMEDIATE = new WeakMap<object, ImmediateEntry>();
 
 /**
  * @internal The synchronous entry of a verifier made by `createVerifier`; `undefined` for any
  * other object with a `verify` method (a test double), which adapters call through `verify`.
  */
-export function immediateVerifier(verifier: object): ImmediateVerify | undefined {
+export function immediateVerifier(verifier: object): ImmediateEntry | undefined {
   return IMMEDIATE.get(verifier);
 }
 
@@ -268,7 +279,7 @@ export function createVerifier<T extends TokenUse | null>(
     },
   };
   CLOCKS.set(verifier, clock);
-  IMMEDIATE.set(verifier, immediate);
+  IMMEDIATE.set(verifier, { immediate, verify: verifier.verify });
   return verifier;
 }
 

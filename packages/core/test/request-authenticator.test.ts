@@ -1,7 +1,7 @@
 import { createTestIssuer, type TestIssuer } from '@cognito-guard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestAuthenticator } from '../src/http.js';
-import { isAuthError } from '../src/index.js';
+import { AuthError, isAuthError } from '../src/index.js';
 import { createVerifier, type Verifier, type VerifierEvent } from '../src/verifier.js';
 
 let issuer: TestIssuer;
@@ -114,5 +114,51 @@ describe('requestAuthenticator', () => {
     expect(outcome).toBeInstanceOf(Promise);
     expect(await outcome).toEqual({ sub: 'double' });
     expect(seen).toEqual(['abc.def.ghi']);
+  });
+
+  it('adopts a thenable from a verifier it did not create, and refuses what it rejects with', async () => {
+    const double = {
+      verify: () => ({
+        // biome-ignore lint/suspicious/noThenProperty: a promise of another library is the point
+        then(_ok: unknown, fail: (err: unknown) => void) {
+          setTimeout(() => fail(new AuthError('SIGNATURE_INVALID')), 0);
+        },
+      }),
+    } as unknown as Verifier;
+    const authenticate = requestAuthenticator(double, { allowQueryToken: false });
+    const outcome = authenticate(headers('Bearer abc.def.ghi'), '/', false);
+    expect(outcome).toBeInstanceOf(Promise);
+    expect(await refusalCode(() => outcome)).toBe('SIGNATURE_INVALID');
+  });
+
+  it('refuses a verify that returns no promise, or resolves without a result, with a TypeError', async () => {
+    const none = { verify: () => undefined } as unknown as Verifier;
+    expect(() =>
+      requestAuthenticator(none, { allowQueryToken: false })(headers('Bearer a.b.c'), '/', false),
+    ).toThrow(TypeError);
+    const empty = { verify: async () => undefined } as unknown as Verifier;
+    const outcome = requestAuthenticator(empty, { allowQueryToken: false })(
+      headers('Bearer a.b.c'),
+      '/',
+      false,
+    );
+    await expect(outcome).rejects.toThrow(TypeError);
+  });
+
+  it("calls a verify the application put in place of the verifier's own", async () => {
+    const { verifier } = verifierWithEvents();
+    const authenticate = requestAuthenticator(verifier, { allowQueryToken: false });
+    const token = await issuer.mintAccessToken({ username: 'wrapped' });
+    const original = verifier.verify.bind(verifier);
+    let calls = 0;
+    (verifier as { verify: Verifier['verify'] }).verify = async (t) => {
+      calls += 1;
+      await original(t);
+      throw new AuthError('REVOKED');
+    };
+    expect(await refusalCode(() => authenticate(headers(`Bearer ${token}`), '/', false))).toBe(
+      'REVOKED',
+    );
+    expect(calls).toBe(1);
   });
 });

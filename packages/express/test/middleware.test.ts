@@ -52,6 +52,22 @@ describe.each(EXPRESS_VERSIONS)('cognitoAuth (%s)', (_name, express) => {
     vi.restoreAllMocks();
   });
 
+  it('never lets a request through on a refusal that is not an Error (undefined, null, "route")', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    for (const value of [undefined, null, 'route']) {
+      const app = express();
+      app.use(cognitoAuth({ verifier: rejectingVerifier(value) }));
+      app.get('/', (_req, res) => res.send('reached'));
+      app.get('/', (_req, res) => res.send('next route'));
+      running = await listen(app);
+      const answer = await running.get('/', [bearer('a.b.c')]);
+      expect(answer.status).toBe(500);
+      expect(answer.text).not.toMatch(/reached|next route/);
+      await running.close();
+      running = undefined;
+    }
+  });
+
   // What the README's warning about stacks says, on Express's own default error handler.
   it('never shows a stack on the default path, even outside production', async () => {
     const app = express();

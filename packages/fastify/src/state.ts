@@ -54,7 +54,7 @@ export function bearerHook<R, Q extends HookRule>(
     try {
       deny(err, reply);
     } catch (thrown) {
-      done(thrown as Error);
+      done(asError(thrown));
     }
   };
   const proceed = (
@@ -69,7 +69,7 @@ export function bearerHook<R, Q extends HookRule>(
       denied = admit(request, outcome, rule);
     } catch (err) {
       // Never a rejected promise nobody handles (the request would hang): Fastify's 500.
-      done(err as Error);
+      done(asError(err));
       return;
     }
     if (denied === undefined) done();
@@ -97,4 +97,11 @@ export function bearerHook<R, Q extends HookRule>(
     }
     proceed(request, reply, done, outcome, rule);
   };
+}
+
+/** `done(undefined)` means "go on" to Fastify: whatever was thrown, it gets an `Error`. */
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error
+    ? thrown
+    : new Error('cognito-guard: a refusal that is not an Error', { cause: thrown });
 }

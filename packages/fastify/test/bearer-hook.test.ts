@@ -55,4 +55,14 @@ describe('bearerHook', () => {
     );
     expect(res.status).toBe(500);
   });
+
+  it('ends with a 500 when the refusal is not an Error (undefined, null, a string)', async () => {
+    for (const value of [undefined, null, 'route']) {
+      expect((await answer(() => Promise.reject(value))).status).toBe(500);
+      const thrown = await answer(() => {
+        throw value;
+      });
+      expect(thrown.status).toBe(500);
+    }
+  });
 });
