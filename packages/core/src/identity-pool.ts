@@ -1,5 +1,5 @@
-import { checkTimes, deepFreeze, type TimeRules } from './claims.js';
-import { type JwsLimits, splitCompactJws } from './compact-jws.js';
+import { checkTimes, deepFreeze } from './claims.js';
+import { splitCompactJws } from './compact-jws.js';
 import { AuthError, type ErrorCode, isAuthError } from './errors.js';
 import { checkHeader } from './header.js';
 import { notifyHook } from './hooks.js';
@@ -16,6 +16,7 @@ import {
   type TokenCache,
   type TokenCacheOptions,
 } from './token-cache.js';
+import { resolveClockAndLimits } from './verifier-options.js';
 
 /**
  * Amazon Cognito identity pools (federated identities): the identity-pool OpenID tokens that
@@ -322,20 +323,6 @@ export interface IdentityPoolVerifier {
   readonly allowGuests: boolean;
 }
 
-function checkNumber(
-  name: string,
-  value: number | undefined,
-  min: number,
-  max: number,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`cognito-guard: ${name} must be a number from ${min} to ${max}`);
-  }
-  return value;
-}
-
 function checkJwksUri(value: unknown): string {
   if (value === undefined) return IDENTITY_POOL_JWKS_URI;
   let url: URL;
@@ -393,28 +380,8 @@ export function createIdentityPoolVerifier(
   const allowGuests = options.allowGuests;
   const userPoolIds = checkUserPoolIds(options.userPoolIds, 'userPoolIds');
   const jwksUri = checkJwksUri(options.jwksUri);
-  const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function') throw new TypeError('cognito-guard: clock must be a function');
-  const timeRules: TimeRules = {
-    toleranceSeconds: checkNumber(
-      'clockToleranceSeconds',
-      options.clockToleranceSeconds,
-      0,
-      300,
-      5,
-    ),
-    maxLifetimeSeconds: checkNumber(
-      'maxTokenLifetimeSeconds',
-      options.maxTokenLifetimeSeconds,
-      60,
-      86_400,
-      86_400,
-    ),
-  };
-  const limits: JwsLimits = {
-    maxTokenBytes: checkNumber('maxTokenBytes', options.maxTokenBytes, 1024, 1_048_576, 16_384),
-    maxHeaderBytes: 1024,
-  };
+  // Identity-pool tokens live up to 24 hours (GetOpenIdTokenForDeveloperIdentity).
+  const { clock, timeRules, limits } = resolveClockAndLimits(options, 86_400);
   if (
     options.jwks !== undefined &&
     (typeof options.jwks !== 'object' || options.jwks === null || 'getKey' in options.jwks)

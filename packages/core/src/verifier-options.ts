@@ -189,6 +189,50 @@ function checkNumber(
   return value;
 }
 
+/** The options both verifiers (user pools, identity pools) check the same way. */
+interface ClockAndLimitOptions {
+  readonly clock?: (() => number) | undefined;
+  readonly clockToleranceSeconds?: number | undefined;
+  readonly maxTokenLifetimeSeconds?: number | undefined;
+  readonly maxTokenBytes?: number | undefined;
+}
+
+/**
+ * @internal The clock, the time rules and the size limits of a verifier, checked (a
+ * `TypeError` naming the option). `lifetimeCeiling` is the largest `maxTokenLifetimeSeconds`
+ * the verifier accepts.
+ */
+export function resolveClockAndLimits(
+  options: ClockAndLimitOptions,
+  lifetimeCeiling: number,
+): { clock: () => number; timeRules: TimeRules; limits: JwsLimits } {
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function') {
+    throw configError('clock must be a function returning epoch milliseconds');
+  }
+  const timeRules: TimeRules = {
+    toleranceSeconds: checkNumber(
+      'clockToleranceSeconds',
+      options.clockToleranceSeconds,
+      0,
+      300,
+      5,
+    ),
+    maxLifetimeSeconds: checkNumber(
+      'maxTokenLifetimeSeconds',
+      options.maxTokenLifetimeSeconds,
+      60,
+      lifetimeCeiling,
+      86_400,
+    ),
+  };
+  const limits: JwsLimits = {
+    maxTokenBytes: checkNumber('maxTokenBytes', options.maxTokenBytes, 1024, 1_048_576, 16_384),
+    maxHeaderBytes: 1024,
+  };
+  return { clock, timeRules, limits };
+}
+
 function resolvePool(config: UserPoolConfig, index: number | undefined): Pool {
   const where = index === undefined ? '' : ` (userPools[${index}])`;
   if (typeof config !== 'object' || config === null) {
@@ -266,30 +310,7 @@ export function resolveVerifierConfig(options: VerifierOptions<TokenUse | null>)
     pools = [resolvePool(options as UserPoolConfig, undefined)];
   }
 
-  const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function') {
-    throw configError('clock must be a function returning epoch milliseconds');
-  }
-  const timeRules: TimeRules = {
-    toleranceSeconds: checkNumber(
-      'clockToleranceSeconds',
-      options.clockToleranceSeconds,
-      0,
-      300,
-      5,
-    ),
-    maxLifetimeSeconds: checkNumber(
-      'maxTokenLifetimeSeconds',
-      options.maxTokenLifetimeSeconds,
-      60,
-      31_536_000,
-      86_400,
-    ),
-  };
-  const limits: JwsLimits = {
-    maxTokenBytes: checkNumber('maxTokenBytes', options.maxTokenBytes, 1024, 1_048_576, 16_384),
-    maxHeaderBytes: 1024,
-  };
+  const { clock, timeRules, limits } = resolveClockAndLimits(options, 31_536_000);
   if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function') {
     throw configError('isRevoked must be a function');
   }
